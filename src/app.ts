@@ -1,0 +1,68 @@
+// buildApp(config, deps) wires the proxy together and returns a fastify instance that has not started listening.
+// It is the only place that constructs clients and services; everything else receives them.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { clientOptions } from './config/client-options.ts'
+import { type Config } from './config/settings.ts'
+import { createBaseUrlResolver } from './http/base-url.ts'
+import { installFallbacks } from './http/errors.ts'
+import './http/fastify-types.ts'
+import { installMediaTypes } from './http/plugins/media-types.ts'
+import { v2Plugin } from './http/v2/index.ts'
+import { v3Plugin } from './http/v3/index.ts'
+import { AdminFacade } from './kafka/admin.ts'
+import { KafkaClients } from './kafka/clients.ts'
+import { type Services } from './services/index.ts'
+import { createMetadataService } from './services/metadata.ts'
+
+export interface AppDeps {
+  // Replaces the Kafka-backed services (unit tests of the HTTP layer).
+  services?: Services
+  logger?: FastifyServerOptions['logger']
+}
+
+function kafkaServices(config: Config): { services: Services; close: () => Promise<void> } {
+  const options = clientOptions(config)
+  const clients = new KafkaClients({ admin: options.admin, operationTimeoutMs: config['kafka.operation.timeout.ms'] })
+  const admin = new AdminFacade(clients)
+  return { services: { metadata: createMetadataService(admin) }, close: () => clients.close() }
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: config['log.level'] },
+    disableRequestLogging: true,
+    bodyLimit: config['request.body.max.bytes'],
+    // Keep-alive sockets are closed on shutdown; in-flight requests get shutdown.graceful.ms (main.ts).
+    forceCloseConnections: 'idle',
+    return503OnClosing: true
+  })
+
+  const backend = deps.services ? { services: deps.services, close: async () => {} } : kafkaServices(config)
+  app.decorate('services', backend.services)
+  app.decorate('baseUrl', createBaseUrlResolver(config))
+  app.addHook('onClose', backend.close)
+
+  // One line per request, after the response is sent.
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10
+      },
+      'request'
+    )
+    done()
+  })
+
+  installFallbacks(app, config.debug)
+  installMediaTypes(app)
+  if (config['api.v2.enable']) await app.register(v2Plugin(config.debug))
+  if (config['api.v3.enable']) {
+    await app.register(v3Plugin({ debug: config.debug, authority: config['confluent.resource.name.authority'] }), {
+      prefix: '/v3'
+    })
+  }
+  return app
+}

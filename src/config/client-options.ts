@@ -1,0 +1,198 @@
+// Translates the Java-style pass-through settings (client.*, admin.*, producer.*, consumer.*) into options of
+// our Kafka client. Only keys in `supported` are honoured; every other key is named in a warning, never dropped
+// silently. `client.*` applies to every client; a kind-specific key overrides it.
+import { readFileSync } from 'node:fs'
+import { type Config, type PassthroughPrefix } from './settings.ts'
+
+export interface TlsSettings {
+  ca?: string
+  cert?: string
+  key?: string
+  passphrase?: string
+  servername?: string
+  checkServerIdentity?: () => undefined
+}
+
+export interface SaslSettings {
+  mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'
+  username: string
+  password: string
+}
+
+export interface KafkaClientSettings {
+  bootstrapBrokers: string[]
+  clientId: string
+  timeout?: number
+  connectTimeout?: number
+  retries?: number
+  retryDelay?: number
+  metadataMaxAge?: number
+  clientRack?: string
+  tls?: TlsSettings
+  sasl?: SaslSettings
+}
+
+interface Draft extends Omit<KafkaClientSettings, 'bootstrapBrokers' | 'clientId'> {
+  clientId?: string
+  securityProtocol?: string
+  saslMechanism?: string
+  jaas?: string
+  truststore?: { location?: string; type?: string; certificates?: string }
+  keystore?: { location?: string; type?: string; key?: string; chain?: string }
+  keyPassword?: string
+  noHostnameCheck?: boolean
+}
+
+type Apply = (draft: Draft, value: string) => string | undefined
+
+const int =
+  (field: 'timeout' | 'connectTimeout' | 'retries' | 'retryDelay' | 'metadataMaxAge'): Apply =>
+  (draft, value) => {
+    if (!/^\d+$/.test(value.trim())) return `"${value}" is not a non-negative integer`
+    draft[field] = Number(value)
+    return undefined
+  }
+
+const supported: Record<string, Apply> = {
+  'client.id': (d, v) => void (d.clientId = v),
+  'client.rack': (d, v) => void (d.clientRack = v),
+  'request.timeout.ms': int('timeout'),
+  'socket.connection.setup.timeout.ms': int('connectTimeout'),
+  retries: int('retries'),
+  'retry.backoff.ms': int('retryDelay'),
+  'metadata.max.age.ms': int('metadataMaxAge'),
+  'security.protocol': (d, v) => {
+    const protocol = v.trim().toUpperCase()
+    if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) return `unknown protocol "${v}"`
+    d.securityProtocol = protocol
+    return undefined
+  },
+  'sasl.mechanism': (d, v) => {
+    const mechanism = v.trim().toUpperCase()
+    if (!['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'].includes(mechanism)) {
+      return `mechanism "${v}" is not supported (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512)`
+    }
+    d.saslMechanism = mechanism
+    return undefined
+  },
+  'sasl.jaas.config': (d, v) => void (d.jaas = v),
+  'ssl.truststore.location': (d, v) => void ((d.truststore ??= {}).location = v),
+  'ssl.truststore.type': (d, v) => void ((d.truststore ??= {}).type = v.trim().toUpperCase()),
+  'ssl.truststore.certificates': (d, v) => void ((d.truststore ??= {}).certificates = v),
+  'ssl.keystore.location': (d, v) => void ((d.keystore ??= {}).location = v),
+  'ssl.keystore.type': (d, v) => void ((d.keystore ??= {}).type = v.trim().toUpperCase()),
+  'ssl.keystore.key': (d, v) => void ((d.keystore ??= {}).key = v),
+  'ssl.keystore.certificate.chain': (d, v) => void ((d.keystore ??= {}).chain = v),
+  'ssl.key.password': (d, v) => void (d.keyPassword = v),
+  'ssl.endpoint.identification.algorithm': (d, v) => void (d.noHostnameCheck = v.trim() === '')
+}
+
+// username="..." password="..." inside a PlainLoginModule / ScramLoginModule JAAS line.
+function jaasCredentials(jaas: string): { username?: string; password?: string } {
+  const pick = (name: string) => new RegExp(`\\b${name}\\s*=\\s*"((?:[^"\\\\]|\\\\.)*)"`).exec(jaas)?.[1]
+  return { username: pick('username'), password: pick('password') }
+}
+
+function readPem(path: string, what: string, problems: string[]): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    problems.push(`${what}: cannot read ${path}: ${(error as Error).message}`)
+    return undefined
+  }
+}
+
+function finish(draft: Draft, base: { bootstrapBrokers: string[]; clientId: string }, problems: string[]) {
+  const {
+    securityProtocol = 'PLAINTEXT',
+    saslMechanism,
+    jaas,
+    truststore,
+    keystore,
+    keyPassword,
+    noHostnameCheck
+  } = draft
+  const out: KafkaClientSettings = { ...base }
+  for (const field of ['timeout', 'connectTimeout', 'retries', 'retryDelay', 'metadataMaxAge', 'clientRack'] as const) {
+    if (draft[field] !== undefined) (out as unknown as Record<string, unknown>)[field] = draft[field]
+  }
+  if (draft.clientId) out.clientId = draft.clientId
+
+  if (securityProtocol === 'SSL' || securityProtocol === 'SASL_SSL') {
+    const tls: TlsSettings = {}
+    for (const [type, what] of [
+      [truststore?.type, 'ssl.truststore.type'],
+      [keystore?.type, 'ssl.keystore.type']
+    ] as const) {
+      if (type !== undefined && type !== 'PEM') problems.push(`${what}: only PEM stores are supported, not ${type}`)
+    }
+    const ca =
+      truststore?.certificates ??
+      (truststore?.location && readPem(truststore.location, 'ssl.truststore.location', problems))
+    if (ca) tls.ca = ca
+    if (keystore?.key && keystore.chain) {
+      tls.key = keystore.key
+      tls.cert = keystore.chain
+    } else if (keystore?.location) {
+      // A PEM keystore holds the private key and the certificate chain in one file; Node wants both, and
+      // picks each block out of the same text.
+      const pem = readPem(keystore.location, 'ssl.keystore.location', problems)
+      if (pem) tls.key = tls.cert = pem
+    }
+    if (keyPassword) tls.passphrase = keyPassword
+    if (noHostnameCheck) tls.checkServerIdentity = () => undefined
+    out.tls = tls
+  }
+  if (securityProtocol === 'SASL_PLAINTEXT' || securityProtocol === 'SASL_SSL') {
+    const { username, password } = jaasCredentials(jaas ?? '')
+    if (!username || password === undefined) {
+      problems.push('sasl.jaas.config: must name username="..." and password="..." for SASL')
+    } else {
+      out.sasl = { mechanism: (saslMechanism ?? 'PLAIN') as SaslSettings['mechanism'], username, password }
+    }
+  }
+  return out
+}
+
+export interface ClientOptions {
+  admin: KafkaClientSettings
+  producer: KafkaClientSettings
+  consumer: KafkaClientSettings
+  warnings: string[]
+  problems: string[]
+}
+
+// Kafka accepts `PLAINTEXT://host:port` style entries in bootstrap.servers; the client wants host:port.
+export function bootstrapBrokers(config: Config): string[] {
+  return config['bootstrap.servers'].map(entry => entry.replace(/^[A-Za-z_]+:\/\//, ''))
+}
+
+export function clientOptions(config: Config): ClientOptions {
+  const warnings: string[] = []
+  const problems: string[] = []
+  const apply = (draft: Draft, prefix: PassthroughPrefix) => {
+    for (const [key, value] of Object.entries(config.passthrough[prefix])) {
+      const handler = supported[key]
+      if (!handler) {
+        warnings.push(`${prefix}.${key} is not supported by this proxy's Kafka client; ignored`)
+        continue
+      }
+      const problem = handler(draft, value)
+      if (problem) problems.push(`${prefix}.${key}: ${problem}`)
+    }
+  }
+  const kind = (prefix: 'admin' | 'producer' | 'consumer') => {
+    const draft: Draft = {}
+    apply(draft, 'client')
+    apply(draft, prefix)
+    const suffix = config.id ? `-${config.id}` : ''
+    return finish(
+      draft,
+      { bootstrapBrokers: bootstrapBrokers(config), clientId: `kafka-rest${suffix}-${prefix}` },
+      problems
+    )
+  }
+  // client.* keys are applied three times; report each problem or warning once.
+  const result = { admin: kind('admin'), producer: kind('producer'), consumer: kind('consumer') }
+  return { ...result, warnings: [...new Set(warnings)], problems: [...new Set(problems)] }
+}

@@ -1,0 +1,124 @@
+// Every setting the proxy reads, declared once: Confluent's key, type, default and a one-line doc. The Config
+// type, --help, the README table and the loader's validation all derive from this table.
+// Keys follow Confluent REST Proxy (kafka-rest + rest-utils) where one exists; the few of our own are marked.
+
+export type SettingType = 'string' | 'int' | 'boolean' | 'list'
+
+export interface SettingDef {
+  readonly type: SettingType
+  readonly default: string | number | boolean | readonly string[]
+  readonly doc: string
+  readonly min?: number
+  readonly max?: number
+  readonly oneOf?: readonly string[]
+}
+
+export const settings = {
+  'bootstrap.servers': {
+    type: 'list',
+    default: [],
+    doc: 'Kafka brokers to bootstrap from (host:port, optional PLAINTEXT:// or SASL_SSL:// prefix). `npm start` runs a local dev broker when empty.'
+  },
+  listeners: {
+    type: 'list',
+    default: [],
+    doc: 'HTTP listeners, e.g. http://0.0.0.0:8082. Empty means http://0.0.0.0:<port>.'
+  },
+  port: {
+    type: 'int',
+    default: 8082,
+    min: 0,
+    max: 65535,
+    doc: 'Port used when `listeners` is empty (deprecated upstream).'
+  },
+  'advertised.listeners': {
+    type: 'list',
+    default: [],
+    doc: 'Public URLs of this proxy; the first one with the request scheme is used for absolute URLs (base_uri, self links).'
+  },
+  'host.name': {
+    type: 'string',
+    default: '',
+    doc: 'Host for absolute URLs when no advertised listener matches (deprecated upstream).'
+  },
+  id: {
+    type: 'string',
+    default: '',
+    doc: 'Unique id of this proxy instance; part of generated consumer instance names.'
+  },
+  'api.v2.enable': { type: 'boolean', default: true, doc: 'Serve the v2 API (/topics, /brokers, /consumers, /).' },
+  'api.v3.enable': { type: 'boolean', default: true, doc: 'Serve the v3 API (/v3/...).' },
+  'confluent.resource.name.authority': {
+    type: 'string',
+    default: '',
+    doc: 'Authority of v3 resource names (crn://<authority>/...).'
+  },
+  debug: { type: 'boolean', default: false, doc: 'Append the cause of internal errors to error messages.' },
+  'request.body.max.bytes': {
+    type: 'int',
+    default: 67108864,
+    min: 1,
+    doc: '(ours) Largest accepted request body; larger bodies get 413.'
+  },
+  'kafka.operation.timeout.ms': {
+    type: 'int',
+    default: 15000,
+    min: 100,
+    doc: '(ours) Upper bound of every Kafka operation made for one HTTP request, retries included; past it the request fails with 50003.'
+  },
+  'log.level': {
+    type: 'string',
+    default: 'info',
+    oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    doc: '(ours) Log level; each HTTP request is logged at info.'
+  },
+  'shutdown.graceful.ms': {
+    type: 'int',
+    default: 5000,
+    min: 0,
+    doc: 'Time given to in-flight requests on SIGTERM before connections are closed.'
+  }
+} as const satisfies Record<string, SettingDef>
+
+export type SettingKey = keyof typeof settings
+
+type ValueOf<T extends SettingType> = T extends 'int'
+  ? number
+  : T extends 'boolean'
+    ? boolean
+    : T extends 'list'
+      ? readonly string[]
+      : string
+
+// Pass-through namespaces (prefix stripped): `client.` goes to every Kafka client, the others to one kind.
+export const passthroughPrefixes = ['client', 'producer', 'consumer', 'admin'] as const
+export type PassthroughPrefix = (typeof passthroughPrefixes)[number]
+
+export type Config = { readonly [K in SettingKey]: ValueOf<(typeof settings)[K]['type']> } & {
+  readonly passthrough: { readonly [P in PassthroughPrefix]: Readonly<Record<string, string>> }
+}
+
+// Confluent settings we recognise but do not implement yet: named in a warning instead of "unknown key".
+export const recognisedUnsupported: readonly string[] = [
+  'schema.registry.url',
+  'consumer.request.timeout.ms',
+  'consumer.request.max.bytes',
+  'consumer.instance.timeout.ms',
+  'consumer.iterator.backoff.ms',
+  'consumer.threads',
+  'fetch.min.bytes',
+  'api.endpoints.allowlist',
+  'api.endpoints.blocklist',
+  'api.v3.produce.rate.limit.enabled',
+  'api.v3.produce.batch.maximum.entries',
+  'api.v3.produce.request.size.limit.max.bytes',
+  'streaming.connection.max.duration.ms',
+  'authentication.method',
+  'access.control.allow.origin',
+  'compression.enable',
+  'listener.protocol.map',
+  'ssl.keystore.location',
+  'ssl.client.authentication',
+  'rate.limit.enable',
+  'response.http.headers.config'
+]

@@ -1,0 +1,17 @@
+// Route options our plugins read. Type-only: erased at run time.
+import { type Offer } from './media.ts'
+import { type Services } from '../services/index.ts'
+import { type BaseUrlResolver } from './base-url.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    // Response media types this route can produce, in server preference order (406 when none is acceptable).
+    produces?: readonly Offer[]
+    // Request media types this route accepts (415 otherwise); only checked when the request has a body.
+    consumes?: readonly string[]
+  }
+  interface FastifyInstance {
+    services: Services
+    baseUrl: BaseUrlResolver
+  }
+}

@@ -1,0 +1,41 @@
+// Content negotiation in Jersey's order: the request Content-Type first (415, with a JSON error body), then
+// Accept (406, with no body). Runs in onRequest, before the body is read, so a refused request costs nothing.
+import { type FastifyInstance } from 'fastify'
+import { errors } from '../../errors/codes.ts'
+import { RestError } from '../../errors/rest-error.ts'
+import { essence, jsonBodyTypes, negotiate, setJsonType } from '../media.ts'
+
+export function installMediaTypes(app: FastifyInstance): void {
+  // Only JSON bodies exist in this API: drop fastify's text/plain parser and parse every JSON-ish type alike.
+  app.removeAllContentTypeParsers()
+  const parseJson = app.getDefaultJsonParser('error', 'ignore')
+  app.addContentTypeParser(jsonBodyTypes as string[], { parseAs: 'string' }, (request, body, done) => {
+    // An empty body is "no body" (the routes answer it with their own 422), not a JSON syntax error.
+    const text = body as string
+    if (text.trim() === '') {
+      done(null, undefined)
+      return
+    }
+    void parseJson(request, text, done)
+  })
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const { consumes, produces } = request.routeOptions.config
+    const hasBody =
+      request.headers['transfer-encoding'] !== undefined ||
+      (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0')
+    if (consumes && hasBody && !consumes.includes(essence(request.headers['content-type']))) {
+      done(new RestError(errors.unsupportedMediaType))
+      return
+    }
+    if (produces) {
+      const chosen = negotiate(request.headers.accept, produces)
+      if (chosen === undefined) {
+        void reply.code(406).send()
+        return
+      }
+      setJsonType(reply, chosen)
+    }
+    done()
+  })
+}

@@ -1,0 +1,21 @@
+// The v3 API under /v3: application/json in and out, errors as application/json.
+import { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { errorHandler } from '../errors.ts'
+import { mediaTypes } from '../media.ts'
+import { clusterRoutes } from './clusters.ts'
+import { topicRoutes } from './topics.ts'
+import { links } from './urls.ts'
+
+export function v3Plugin(options: { debug: boolean; authority: string }) {
+  return (app: FastifyInstance, _options: unknown, done: () => void) => {
+    app.setErrorHandler(errorHandler(mediaTypes.json, options.debug))
+    const produces = [{ type: mediaTypes.json }]
+    app.addHook('onRoute', route => {
+      route.config = { produces, consumes: [mediaTypes.json], ...route.config }
+    })
+    const linksFor = ({ protocol, host }: FastifyRequest) => links(app.baseUrl({ protocol, host }), options.authority)
+    clusterRoutes(app, linksFor)
+    topicRoutes(app, linksFor)
+    done()
+  }
+}
