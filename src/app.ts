@@ -1,6 +1,12 @@
 // buildApp(config, deps) wires the proxy together and returns a fastify instance that has not started listening.
 // It is the only place that constructs clients and services; everything else receives them.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController
+} from 'fastify'
 import { clientOptions } from './config/client-options.ts'
 import { type Config } from './config/settings.ts'
 import { createBaseUrlResolver } from './http/base-url.ts'
@@ -20,6 +26,22 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger']
 }
 
+// One log line per request, after the response is sent (fastify's default writes two and dumps headers).
+class RequestLog extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10
+    }
+    if (error) request.log.error({ ...line, err: error }, 'request')
+    else request.log.info(line, 'request')
+  }
+}
+
 function kafkaServices(config: Config): { services: Services; close: () => Promise<void> } {
   const options = clientOptions(config)
   const clients = new KafkaClients({ admin: options.admin, operationTimeoutMs: config['kafka.operation.timeout.ms'] })
@@ -30,7 +52,7 @@ function kafkaServices(config: Config): { services: Services; close: () => Promi
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? { level: config['log.level'] },
-    disableRequestLogging: true,
+    logController: new RequestLog(),
     bodyLimit: config['request.body.max.bytes'],
     // Keep-alive sockets are closed on shutdown; in-flight requests get shutdown.graceful.ms (main.ts).
     forceCloseConnections: 'idle',
