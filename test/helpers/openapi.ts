@@ -31,7 +31,13 @@ let cached: { ajv: Ajv; spec: Spec } | undefined
 
 function load() {
   if (cached) return cached
-  const spec = yaml.load(readFileSync(openApiPath, 'utf8')) as Spec
+  let text: string
+  try {
+    text = readFileSync(openApiPath, 'utf8')
+  } catch (error) {
+    throw new Error(`Confluent's OpenAPI file is expected in shared/reference beside the repository`, { cause: error })
+  }
+  const spec = yaml.load(text) as Spec
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false })
   ajv.addSchema({ $id: 'openapi', components: translate(spec.components) })
   cached = { ajv, spec }
