@@ -17,8 +17,10 @@ import { v2Plugin } from './http/v2/index.ts'
 import { v3Plugin } from './http/v3/index.ts'
 import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
+import { ProducePipeline } from './kafka/producer.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
+import { createProduceService } from './services/produce.ts'
 
 export interface AppDeps {
   // Replaces the Kafka-backed services (unit tests of the HTTP layer).
@@ -46,7 +48,13 @@ function kafkaServices(config: Config): { services: Services; close: () => Promi
   const options = clientOptions(config)
   const clients = new KafkaClients({ admin: options.admin, operationTimeoutMs: config['kafka.operation.timeout.ms'] })
   const admin = new AdminFacade(clients)
-  return { services: { metadata: createMetadataService(admin) }, close: () => clients.close() }
+  const pipeline = new ProducePipeline(options.producer, options.producerTuning)
+  return {
+    services: { metadata: createMetadataService(admin), produce: createProduceService(pipeline) },
+    close: async () => {
+      await Promise.allSettled([pipeline.close(), clients.close()])
+    }
+  }
 }
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {

@@ -41,6 +41,30 @@ interface Draft extends Omit<KafkaClientSettings, 'bootstrapBrokers' | 'clientId
   keystore?: { location?: string; type?: string; key?: string; chain?: string }
   keyPassword?: string
   noHostnameCheck?: boolean
+  producer?: Partial<ProducerTuningSettings>
+}
+
+// How the shared producer behaves; from producer.* (or client.*) keys, Java names, our defaults.
+export interface ProducerTuningSettings {
+  acks: -1 | 0 | 1
+  idempotent: boolean
+  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+  lingerMs: number
+  batchBytes: number
+  maxRequestBytes: number
+  deliveryTimeoutMs: number
+  metadataTimeoutMs: number
+}
+
+export const producerDefaults: ProducerTuningSettings = {
+  acks: -1,
+  idempotent: true,
+  compression: 'none',
+  lingerMs: 0,
+  batchBytes: 1048576,
+  maxRequestBytes: 1048576,
+  deliveryTimeoutMs: 30000,
+  metadataTimeoutMs: 5000
 }
 
 type Apply = (draft: Draft, value: string) => string | undefined
@@ -52,6 +76,41 @@ const int =
     draft[field] = Number(value)
     return undefined
   }
+
+const tuning =
+  <K extends keyof ProducerTuningSettings>(
+    field: K,
+    parse: (value: string) => ProducerTuningSettings[K] | undefined,
+    what: string
+  ): Apply =>
+  (draft, value) => {
+    const parsed = parse(value.trim())
+    if (parsed === undefined) return `"${value}" is not ${what}`
+    ;(draft.producer ??= {})[field] = parsed
+    return undefined
+  }
+const count = (value: string) => (/^\d+$/.test(value) ? Number(value) : undefined)
+
+const acksValues: Record<string, -1 | 0 | 1> = { all: -1, '-1': -1, '1': 1, '0': 0 }
+
+const producerSupported: Record<string, Apply> = {
+  acks: tuning('acks', v => acksValues[v], 'all, 1 or 0'),
+  'enable.idempotence': tuning(
+    'idempotent',
+    v => (v === 'true' ? true : v === 'false' ? false : undefined),
+    'true or false'
+  ),
+  'compression.type': tuning(
+    'compression',
+    v => (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).find(c => c === v),
+    'none, gzip, snappy, lz4 or zstd'
+  ),
+  'linger.ms': tuning('lingerMs', count, 'a non-negative integer'),
+  'batch.size': tuning('batchBytes', count, 'a non-negative integer'),
+  'max.request.size': tuning('maxRequestBytes', count, 'a non-negative integer'),
+  'delivery.timeout.ms': tuning('deliveryTimeoutMs', count, 'a non-negative integer'),
+  'max.block.ms': tuning('metadataTimeoutMs', count, 'a non-negative integer')
+}
 
 const supported: Record<string, Apply> = {
   'client.id': (d, v) => void (d.clientId = v),
@@ -155,6 +214,7 @@ function finish(draft: Draft, base: { bootstrapBrokers: string[]; clientId: stri
 }
 
 export interface ClientOptions {
+  producerTuning: ProducerTuningSettings
   admin: KafkaClientSettings
   producer: KafkaClientSettings
   consumer: KafkaClientSettings
@@ -170,21 +230,23 @@ export function bootstrapBrokers(config: Config): string[] {
 export function clientOptions(config: Config): ClientOptions {
   const warnings: string[] = []
   const problems: string[] = []
-  const apply = (draft: Draft, prefix: PassthroughPrefix) => {
+  const apply = (draft: Draft, prefix: PassthroughPrefix, kindName: 'admin' | 'producer' | 'consumer') => {
     for (const [key, value] of Object.entries(config.passthrough[prefix])) {
-      const handler = supported[key]
+      const handler = supported[key] ?? (kindName === 'producer' ? producerSupported[key] : undefined)
       if (!handler) {
-        warnings.push(`${prefix}.${key} is not supported by this proxy's Kafka client; ignored`)
+        // A producer key under client.* is fine for the producer and simply not meant for the other clients.
+        if (!(prefix === 'client' && producerSupported[key])) {
+          warnings.push(`${prefix}.${key} is not supported by this proxy's Kafka client; ignored`)
+        }
         continue
       }
       const problem = handler(draft, value)
       if (problem) problems.push(`${prefix}.${key}: ${problem}`)
     }
   }
-  const kind = (prefix: 'admin' | 'producer' | 'consumer') => {
-    const draft: Draft = {}
-    apply(draft, 'client')
-    apply(draft, prefix)
+  const kind = (prefix: 'admin' | 'producer' | 'consumer', draft: Draft = {}) => {
+    apply(draft, 'client', prefix)
+    apply(draft, prefix, prefix)
     const suffix = config.id ? `-${config.id}` : ''
     return finish(
       draft,
@@ -193,6 +255,13 @@ export function clientOptions(config: Config): ClientOptions {
     )
   }
   // client.* keys are applied three times; report each problem or warning once.
-  const result = { admin: kind('admin'), producer: kind('producer'), consumer: kind('consumer') }
-  return { ...result, warnings: [...new Set(warnings)], problems: [...new Set(problems)] }
+  const producerDraft: Draft = {}
+  const result = { admin: kind('admin'), producer: kind('producer', producerDraft), consumer: kind('consumer') }
+  const producerTuning = { ...producerDefaults, ...producerDraft.producer }
+  if (producerTuning.idempotent && producerTuning.acks !== -1) {
+    problems.push(
+      'producer.enable.idempotence: an idempotent producer needs acks=all (set enable.idempotence=false for acks 0 or 1)'
+    )
+  }
+  return { ...result, producerTuning, warnings: [...new Set(warnings)], problems: [...new Set(problems)] }
 }

@@ -1,0 +1,17 @@
+// Version-neutral produce: v2 and v3 both hand over serialized records and get one result per record.
+import { type ProducePipeline } from '../kafka/producer.ts'
+import { type OutgoingRecord, type RecordResult } from '../model/produce.ts'
+
+export interface ProduceService {
+  // Partition count of `topic` (the broker may auto-create it); 40401 when it does not exist.
+  partitions(topic: string): Promise<number>
+  // Never rejects: failures are per record.
+  produce(topic: string, records: OutgoingRecord[]): Promise<RecordResult[]>
+}
+
+export function createProduceService(pipeline: ProducePipeline): ProduceService {
+  return {
+    partitions: topic => pipeline.partitions(topic),
+    produce: (topic, records) => pipeline.send(topic, records)
+  }
+}

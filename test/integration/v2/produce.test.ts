@@ -1,0 +1,161 @@
+// v2 produce against the real broker: exact responses, and the bytes, partitions and keys that reached Kafka.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { murmur2 } from '../../../src/kafka/murmur2.ts'
+import { startProxy } from '../../helpers/app.ts'
+import { consumeAll, createTopic, uniqueName } from '../../helpers/kafka.ts'
+
+const BINARY = 'application/vnd.kafka.binary.v2+json'
+const JSON_V2 = 'application/vnd.kafka.json.v2+json'
+const b64 = (s: string) => Buffer.from(s).toString('base64')
+const javaPartition = (key: Buffer, count: number) => (murmur2(key) & 0x7fffffff) % count
+
+async function post(app: Awaited<ReturnType<typeof startProxy>>, url: string, type: string, body: unknown) {
+  return app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload: JSON.stringify(body) })
+}
+
+test('binary produce: keyed records land where Java would put them, bytes intact', async t => {
+  const topic = await createTopic(t, { partitions: 3 })
+  const app = await startProxy(t)
+  const keys = ['alpha', 'beta', 'gamma', 'delta']
+  const res = await post(app, `/topics/${topic}`, BINARY, {
+    records: keys.map(k => ({ key: b64(k), value: b64(`value-${k}`) }))
+  })
+  assert.equal(res.statusCode, 200)
+  assert.equal(res.headers['content-type'], 'application/vnd.kafka.v2+json')
+  const body = res.json()
+  assert.equal(body.key_schema_id, null)
+  assert.equal(body.value_schema_id, null)
+  const expected = keys.map(k => javaPartition(Buffer.from(k), 3))
+  assert.deepEqual(
+    body.offsets.map((o: { partition: number }) => o.partition),
+    expected
+  )
+  for (const o of body.offsets) assert.deepEqual(Object.keys(o), ['partition', 'offset', 'error_code', 'error'])
+
+  const messages = await consumeAll(topic, 4)
+  for (const k of keys) {
+    const m = messages.find(x => x.key?.toString() === k)!
+    assert.equal(m.value.toString(), `value-${k}`)
+    assert.equal(m.partition, javaPartition(Buffer.from(k), 3))
+    const reported = body.offsets[keys.indexOf(k)]
+    assert.equal(BigInt(reported.offset), m.offset)
+  }
+})
+
+test('json produce: keys and values are compact JSON text (strings keep their quotes), null stays null', async t => {
+  const topic = await createTopic(t)
+  const app = await startProxy(t)
+  const res = await post(app, `/topics/${topic}`, JSON_V2, {
+    records: [{ key: 'k1', value: { a: [1, 2, { b: null }], s: 'x' } }, { value: 42 }, { key: null, value: null }]
+  })
+  assert.equal(res.statusCode, 200)
+  assert.deepEqual(res.json().offsets, [
+    { partition: 0, offset: 0, error_code: null, error: null },
+    { partition: 0, offset: 1, error_code: null, error: null },
+    { partition: 0, offset: 2, error_code: null, error: null }
+  ])
+  const [m0, m1, m2] = await consumeAll(topic, 3)
+  assert.equal(m0.key.toString(), '"k1"')
+  assert.equal(m0.value.toString(), '{"a":[1,2,{"b":null}],"s":"x"}')
+  assert.equal(m1.key, undefined)
+  assert.equal(m1.value.toString(), '42')
+  assert.equal(m2.value, undefined)
+})
+
+test('produce to a partition: the path partition, overridden by a record partition', async t => {
+  const topic = await createTopic(t, { partitions: 3 })
+  const app = await startProxy(t)
+  const res = await post(app, `/topics/${topic}/partitions/2`, BINARY, {
+    records: [{ value: b64('a') }, { value: b64('b'), partition: 1 }]
+  })
+  assert.equal(res.statusCode, 200)
+  assert.deepEqual(res.json().offsets, [
+    { partition: 2, offset: 0, error_code: null, error: null },
+    { partition: 1, offset: 0, error_code: null, error: null }
+  ])
+  const messages = await consumeAll(topic, 2)
+  assert.deepEqual(messages.map(m => [m.partition, m.value.toString()]).sort(), [
+    [1, 'b'],
+    [2, 'a']
+  ])
+})
+
+test('validation failures write nothing and answer the reference codes', async t => {
+  const topic = await createTopic(t, { partitions: 2 })
+  const app = await startProxy(t)
+  const cases: [string, string, unknown, number, unknown][] = [
+    [`/topics/${topic}`, BINARY, { records: [] }, 422, { error_code: 422, message: 'records must not be empty' }],
+    [
+      `/topics/${topic}`,
+      BINARY,
+      { records: [{ value: b64('ok') }], extra: 1 },
+      422,
+      { error_code: 422, message: 'Unrecognized field: extra' }
+    ],
+    [
+      `/topics/${topic}`,
+      BINARY,
+      { records: [{ value: b64('ok') }, { value: '%%%' }] },
+      400,
+      { error_code: 400, message: 'Bad Request: records[1].value is not a valid base64 string' }
+    ],
+    [
+      `/topics/${topic}`,
+      BINARY,
+      { records: [{ value: b64('ok') }, { value: b64('x'), partition: 5 }] },
+      404,
+      { error_code: 40402, message: 'Partition not found.' }
+    ],
+    [
+      `/topics/${topic}/partitions/7`,
+      BINARY,
+      { records: [{ value: b64('x') }] },
+      404,
+      { error_code: 40402, message: 'Partition not found.' }
+    ],
+    [
+      `/topics/${topic}/partitions/x`,
+      BINARY,
+      { records: [{ value: b64('x') }] },
+      404,
+      { error_code: 404, message: 'HTTP 404 Not Found' }
+    ]
+  ]
+  for (const [url, type, body, status, expected] of cases) {
+    const res = await post(app, url, type, body)
+    assert.equal(res.statusCode, status, JSON.stringify(body))
+    assert.deepEqual(res.json(), expected, JSON.stringify(body))
+  }
+  const noBody = await app.inject({ method: 'POST', url: `/topics/${topic}`, headers: { 'content-type': BINARY } })
+  assert.equal(noBody.statusCode, 422)
+  const malformed = await app.inject({
+    method: 'POST',
+    url: `/topics/${topic}`,
+    headers: { 'content-type': BINARY },
+    payload: '{"records":['
+  })
+  assert.equal(malformed.statusCode, 400)
+  assert.equal(malformed.json().error_code, 400)
+  const plainJson = await post(app, `/topics/${topic}`, 'application/json', { records: [{ value: 1 }] })
+  assert.equal(plainJson.statusCode, 415)
+  assert.deepEqual(plainJson.json(), { error_code: 415, message: 'HTTP 415 Unsupported Media Type' })
+
+  const offsets = await app.inject(`/topics/${topic}/partitions/0/offsets`)
+  const offsets1 = await app.inject(`/topics/${topic}/partitions/1/offsets`)
+  assert.equal(offsets.json().end_offset + offsets1.json().end_offset, 0, 'nothing was written')
+})
+
+test('an unknown topic fails every record with 50003 within the bounded wait', async t => {
+  const app = await startProxy(t)
+  const topic = uniqueName('missing')
+  const res = await post(app, `/topics/${topic}`, BINARY, { records: [{ value: b64('a') }, { value: b64('b') }] })
+  assert.equal(res.statusCode, 200)
+  const failure = {
+    partition: null,
+    offset: null,
+    error_code: 50003,
+    error: `Topic ${topic} not present in metadata after 5000 ms.`
+  }
+  assert.deepEqual(res.json(), { offsets: [failure, failure], key_schema_id: null, value_schema_id: null })
+})
