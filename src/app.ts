@@ -90,9 +90,18 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   installMediaTypes(app)
   if (config['api.v2.enable']) await app.register(v2Plugin(config.debug))
   if (config['api.v3.enable']) {
-    await app.register(v3Plugin({ debug: config.debug, authority: config['confluent.resource.name.authority'] }), {
-      prefix: '/v3'
-    })
+    const records = {
+      maxBatchEntries: config['api.v3.produce.batch.maximum.entries'],
+      maxRecordBytes: config['api.v3.produce.request.size.limit.max.bytes'],
+      maxStreamMs: config['streaming.connection.max.duration.ms'],
+      streamGraceMs: config['streaming.connection.max.duration.grace.period.ms']
+    }
+    await app.register(
+      v3Plugin({ debug: config.debug, authority: config['confluent.resource.name.authority'], records }),
+      {
+        prefix: '/v3'
+      }
+    )
   }
   return app
 }

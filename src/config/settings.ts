@@ -72,6 +72,31 @@ export const settings = {
     oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     doc: '(ours) Log level; each HTTP request is logged at info.'
   },
+  'api.v3.produce.batch.maximum.entries': {
+    type: 'int',
+    default: 10,
+    min: 1,
+    max: 50,
+    doc: 'Most entries in one v3 records:batch request.'
+  },
+  'api.v3.produce.request.size.limit.max.bytes': {
+    type: 'int',
+    default: 0,
+    min: 0,
+    doc: 'Largest single record object in a v3 produce stream (0 = no limit); a larger one ends the stream with a 400 report.'
+  },
+  'streaming.connection.max.duration.ms': {
+    type: 'int',
+    default: 86400000,
+    min: 1,
+    doc: 'How long one v3 streaming produce request may stay open; later records get 408 and the stream is closed.'
+  },
+  'streaming.connection.max.duration.grace.period.ms': {
+    type: 'int',
+    default: 500,
+    min: 0,
+    doc: 'Time between the first 408 report and closing the stream.'
+  },
   'shutdown.graceful.ms': {
     type: 'int',
     default: 5000,
@@ -110,9 +135,6 @@ export const recognisedUnsupported: readonly string[] = [
   'api.endpoints.allowlist',
   'api.endpoints.blocklist',
   'api.v3.produce.rate.limit.enabled',
-  'api.v3.produce.batch.maximum.entries',
-  'api.v3.produce.request.size.limit.max.bytes',
-  'streaming.connection.max.duration.ms',
   'authentication.method',
   'access.control.allow.origin',
   'compression.enable',

@@ -55,7 +55,10 @@ export function installFallbacks(app: FastifyInstance, debug: boolean): void {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
     const source = route.url
       .split('/')
-      .map(segment => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .map(segment =>
+        // fastify writes a literal colon as '::' (records::batch)
+        segment.startsWith(':') ? '[^/]+' : segment.replaceAll('::', ':').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      )
       .join('/')
     const known = routes.get(route.url) ?? { pattern: new RegExp(`^${source}/?$`), methods: new Set<string>() }
     for (const method of methods) known.methods.add(method)

@@ -38,6 +38,7 @@ interface Pending {
 // At most this many sends in flight: Kafka keeps sequence state for 5 in-flight batches per partition of an
 // idempotent producer, and every send may touch every partition.
 const maxInFlight = 5
+const countsTtlMs = 5000
 // Rough per-record overhead in a record batch, for the batch size and max.request.size checks.
 const recordOverhead = 70
 
@@ -50,6 +51,8 @@ export class ProducePipeline {
   #timer: NodeJS.Timeout | undefined
   #immediate: NodeJS.Immediate | undefined
   readonly #sticky = new Map<string, number>()
+  // Partition counts seen recently: the produce path asks for every record, the broker only every few seconds.
+  readonly #counts = new Map<string, { count: number; until: number }>()
 
   constructor(settings: KafkaClientSettings, tuning: ProducerTuning) {
     this.#tuning = tuning
@@ -70,6 +73,8 @@ export class ProducePipeline {
   // Number of partitions of `topic`; asks the broker to auto-create it (the broker decides, as with the Java
   // producer). Unknown topics fail within metadataTimeoutMs.
   async partitions(topic: string): Promise<number> {
+    const known = this.#counts.get(topic)
+    if (known && known.until > Date.now()) return known.count
     const ms = this.#tuning.metadataTimeoutMs
     try {
       const metadata = await withDeadline(
@@ -78,7 +83,10 @@ export class ProducePipeline {
         'metadata'
       )
       const count = metadata.topics.get(topic)?.partitionsCount
-      if (count) return count
+      if (count) {
+        this.#counts.set(topic, { count, until: Date.now() + countsTtlMs })
+        return count
+      }
     } catch (error) {
       const rest = toRestError(error, 'metadata')
       if (rest.errorCode !== errors.unknownTopicOrPartition.code && !isUnknownTopic(rest.cause)) throw rest

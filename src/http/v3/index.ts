@@ -3,10 +3,11 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { errorHandler } from '../errors.ts'
 import { mediaTypes } from '../media.ts'
 import { clusterRoutes } from './clusters.ts'
+import { type RecordsOptions, recordsRoutes } from './records.ts'
 import { topicRoutes } from './topics.ts'
 import { links } from './urls.ts'
 
-export function v3Plugin(options: { debug: boolean; authority: string }) {
+export function v3Plugin(options: { debug: boolean; authority: string; records: RecordsOptions }) {
   return (app: FastifyInstance, _options: unknown, done: () => void) => {
     app.setErrorHandler(errorHandler(mediaTypes.json, options.debug))
     const produces = [{ type: mediaTypes.json }]
@@ -16,6 +17,7 @@ export function v3Plugin(options: { debug: boolean; authority: string }) {
     const linksFor = ({ protocol, host }: FastifyRequest) => links(app.baseUrl({ protocol, host }), options.authority)
     clusterRoutes(app, linksFor)
     topicRoutes(app, linksFor)
+    recordsRoutes(app, options.records)
     done()
   }
 }

@@ -1,0 +1,100 @@
+// Splits a byte stream of concatenated JSON values ({...}{...} or {...}\n{...}) into the text of each
+// top-level value without parsing it: one pass over the bytes tracking nesting depth, strings and escapes,
+// resumable across chunk boundaries. JSON.parse then runs once per value.
+// Multi-byte UTF-8 sequences never contain the ASCII bytes it looks for, so scanning bytes is safe.
+
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+
+export class JsonSplitError extends Error {}
+
+export interface SplitResult {
+  values: string[]
+  // Set when the input went wrong after `values`: the values before the fault are still good.
+  error?: JsonSplitError
+}
+
+export class JsonSplitter {
+  readonly #maxValueBytes: number
+  #buffer: Buffer = Buffer.alloc(0)
+  #start = -1 // start of the current value in #buffer, -1 between values
+  #position = 0 // next byte to scan
+  #depth = 0
+  #inString = false
+  #escaped = false
+
+  // maxValueBytes: 0 = unlimited; a larger value is reported as an error.
+  constructor(maxValueBytes = 0) {
+    this.#maxValueBytes = maxValueBytes
+  }
+
+  // The complete values in `chunk` (as text), and the error that stopped the scan, if any. After an error the
+  // splitter is done: further input is not meaningful.
+  push(chunk: Buffer): SplitResult {
+    const out: string[] = []
+    try {
+      this.#scan(chunk, out)
+    } catch (error) {
+      if (!(error instanceof JsonSplitError)) throw error
+      return { values: out, error }
+    }
+    return { values: out }
+  }
+
+  #scan(chunk: Buffer, out: string[]): void {
+    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk])
+    const buffer = this.#buffer
+    let i = this.#position
+    const end = buffer.length
+    while (i < end) {
+      const byte = buffer[i]
+      if (this.#start === -1) {
+        // Between values: skip whitespace; anything but an object or array opens a malformed value.
+        if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) {
+          i++
+          continue
+        }
+        if (byte !== OPEN_OBJECT && byte !== OPEN_ARRAY) {
+          throw new JsonSplitError(`Unexpected character '${String.fromCharCode(byte)}' between JSON objects`)
+        }
+        this.#start = i
+      }
+      if (this.#inString) {
+        if (this.#escaped) this.#escaped = false
+        else if (byte === BACKSLASH) this.#escaped = true
+        else if (byte === QUOTE) this.#inString = false
+      } else if (byte === QUOTE) {
+        this.#inString = true
+      } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+        this.#depth++
+      } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
+        if (--this.#depth === 0) {
+          out.push(buffer.toString('utf8', this.#start, i + 1))
+          this.#start = -1
+        }
+      }
+      i++
+      if (this.#start !== -1 && this.#maxValueBytes > 0 && i - this.#start > this.#maxValueBytes) {
+        throw new JsonSplitError('Produce request size is larger than allowed threshold')
+      }
+    }
+    // Keep only the unfinished value.
+    if (this.#start === -1) {
+      this.#buffer = Buffer.alloc(0)
+      this.#position = 0
+    } else {
+      this.#buffer = buffer.subarray(this.#start)
+      this.#position = i - this.#start
+      this.#start = 0
+    }
+  }
+
+  // True when the stream ended inside a value.
+  get incomplete(): boolean {
+    return this.#start !== -1
+  }
+}
