@@ -12,6 +12,7 @@ import { type Config } from './config/settings.ts'
 import { createBaseUrlResolver } from './http/base-url.ts'
 import { installFallbacks } from './http/errors.ts'
 import './http/fastify-types.ts'
+import { installAdmission } from './http/plugins/admission.ts'
 import { installMediaTypes } from './http/plugins/media-types.ts'
 import { v2Plugin } from './http/v2/index.ts'
 import { v3Plugin } from './http/v3/index.ts'
@@ -21,6 +22,8 @@ import { ProducePipeline } from './kafka/producer.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
+import { ByteBudget } from './util/byte-budget.ts'
+import { ProduceRateLimiter } from './util/rate-limiter.ts'
 
 export interface AppDeps {
   // Replaces the Kafka-backed services (unit tests of the HTTP layer).
@@ -88,13 +91,25 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   installFallbacks(app, config.debug)
   installMediaTypes(app)
+  const budget = new ByteBudget(config['produce.inflight.max.bytes'])
+  app.decorate('produceBudget', budget)
+  installAdmission(app, budget, config['request.body.max.bytes'])
   if (config['api.v2.enable']) await app.register(v2Plugin(config.debug))
   if (config['api.v3.enable']) {
     const records = {
       maxBatchEntries: config['api.v3.produce.batch.maximum.entries'],
       maxRecordBytes: config['api.v3.produce.request.size.limit.max.bytes'],
       maxStreamMs: config['streaming.connection.max.duration.ms'],
-      streamGraceMs: config['streaming.connection.max.duration.grace.period.ms']
+      streamGraceMs: config['streaming.connection.max.duration.grace.period.ms'],
+      rateLimiter: config['api.v3.produce.rate.limit.enabled']
+        ? new ProduceRateLimiter({
+            requestsPerSecond: config['api.v3.produce.rate.limit.max.requests.per.sec'],
+            requestsGlobalPerSecond: config['api.v3.produce.rate.limit.max.requests.global.per.sec'],
+            bytesPerSecond: config['api.v3.produce.rate.limit.max.bytes.per.sec'],
+            bytesGlobalPerSecond: config['api.v3.produce.rate.limit.max.bytes.global.per.sec'],
+            cacheExpiryMs: config['api.v3.produce.rate.limit.cache.expiry.ms']
+          })
+        : undefined
     }
     await app.register(
       v3Plugin({ debug: config.debug, authority: config['confluent.resource.name.authority'], records }),

@@ -97,6 +97,47 @@ export const settings = {
     min: 0,
     doc: 'Time between the first 408 report and closing the stream.'
   },
+  'api.v3.produce.rate.limit.enabled': {
+    type: 'boolean',
+    default: false,
+    doc: 'Limit v3 produce rates (per-record 429).'
+  },
+  'api.v3.produce.rate.limit.max.requests.per.sec': {
+    type: 'int',
+    default: 10000,
+    min: 1,
+    doc: 'v3 records per second per cluster id.'
+  },
+  'api.v3.produce.rate.limit.max.requests.global.per.sec': {
+    type: 'int',
+    default: 10000,
+    min: 1,
+    doc: 'v3 records per second for the whole proxy.'
+  },
+  'api.v3.produce.rate.limit.max.bytes.per.sec': {
+    type: 'int',
+    default: 10000000,
+    min: 1,
+    doc: 'v3 request bytes per second per cluster id.'
+  },
+  'api.v3.produce.rate.limit.max.bytes.global.per.sec': {
+    type: 'int',
+    default: 10000000,
+    min: 1,
+    doc: 'v3 request bytes per second for the whole proxy.'
+  },
+  'api.v3.produce.rate.limit.cache.expiry.ms': {
+    type: 'int',
+    default: 3600000,
+    min: 1,
+    doc: 'How long per-cluster rate state is kept after its last use.'
+  },
+  'produce.inflight.max.bytes': {
+    type: 'int',
+    default: 134217728,
+    min: 1,
+    doc: '(ours) Request bytes all produce requests together may hold in memory; beyond it v2/batch requests get 429 with Retry-After and streams pause.'
+  },
   'shutdown.graceful.ms': {
     type: 'int',
     default: 5000,
@@ -134,7 +175,6 @@ export const recognisedUnsupported: readonly string[] = [
   'fetch.min.bytes',
   'api.endpoints.allowlist',
   'api.endpoints.blocklist',
-  'api.v3.produce.rate.limit.enabled',
   'authentication.method',
   'access.control.allow.origin',
   'compression.enable',

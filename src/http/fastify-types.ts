@@ -2,6 +2,7 @@
 import { type Offer } from './media.ts'
 import { type Services } from '../services/index.ts'
 import { type BaseUrlResolver } from './base-url.ts'
+import { type ByteBudget } from '../util/byte-budget.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -9,9 +10,12 @@ declare module 'fastify' {
     produces?: readonly Offer[]
     // Request media types this route accepts (415 otherwise); only checked when the request has a body.
     consumes?: readonly string[]
+    // Reserve the request's bytes in the produce in-flight budget before reading it (429 when full).
+    admit?: boolean
   }
   interface FastifyInstance {
     services: Services
     baseUrl: BaseUrlResolver
+    produceBudget: ByteBudget
   }
 }

@@ -110,7 +110,7 @@ export function produceRoutes(app: FastifyInstance): void {
 
   app.post<TopicParams>(
     '/topics/:topic',
-    { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2, mediaTypes.v2] } },
+    { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2, mediaTypes.v2], admit: true } },
     async (request, reply) => {
       const format = formatOf[String(request.headers['content-type']).split(';')[0].trim().toLowerCase()] ?? 'binary'
       const { status, body } = await run(format, request.params.topic, request.body)
@@ -120,7 +120,7 @@ export function produceRoutes(app: FastifyInstance): void {
 
   app.post<PartitionParams>(
     '/topics/:topic/partitions/:partition',
-    { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2] } },
+    { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2], admit: true } },
     async (request, reply) => {
       const partition = intParam(request.params.partition)
       const format = formatOf[String(request.headers['content-type']).split(';')[0].trim().toLowerCase()] ?? 'binary'

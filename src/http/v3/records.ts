@@ -12,6 +12,7 @@ import { RestError } from '../../errors/rest-error.ts'
 import { type RecordResult } from '../../model/produce.ts'
 import { type ProduceService } from '../../services/produce.ts'
 import { JsonSplitter } from '../../util/json-splitter.ts'
+import { type ProduceRateLimiter } from '../../util/rate-limiter.ts'
 import { mediaTypes } from '../media.ts'
 import { errorReport, isoTimestamp, type ParsedRecord, parseRecordRequest } from './record-request.ts'
 
@@ -20,6 +21,12 @@ export interface RecordsOptions {
   maxRecordBytes: number
   maxStreamMs: number
   streamGraceMs: number
+  rateLimiter: ProduceRateLimiter | undefined
+}
+
+const rateLimited = {
+  error_code: 429,
+  message: 'Request rate limit exceeded: The rate limit of requests per second has been exceeded.'
 }
 
 type Params = { Params: { cluster_id: string; topic_name: string } }
@@ -71,6 +78,7 @@ async function* objects(source: Readable | undefined, splitter: JsonSplitter): A
 
 export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): void {
   const { produce } = app.services
+  const budget = app.produceBudget
 
   // The streaming route gets the raw request stream instead of a parsed body.
   app.register((scope, _options, done) => {
@@ -89,11 +97,13 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
       const queue: Promise<Report>[] = []
       let writer = Promise.resolve()
       let closing = false
-      const emit = (pending: Promise<Report>) => {
+      // Every report goes through here; the record's bytes leave the budget once its report is written.
+      const emit = (pending: Promise<Report>, bytes = 0) => {
         queue.push(pending)
         writer = writer.then(async () => {
           const next = await queue[0]
           void queue.shift()
+          budget.release(bytes)
           if (out.destroyed) return
           if (!out.write(`${JSON.stringify(next)}\r\n`)) {
             // A client that stops reading its reports stops us reading its records (and a gone one ends it all).
@@ -104,9 +114,9 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           }
         })
       }
-      const handle = (item: Item): boolean => {
+      const handle = (item: Item, bytes: number): boolean => {
         if ('error' in item) {
-          emit(Promise.resolve(errorReport(item.error)))
+          emit(Promise.resolve(errorReport(item.error)), bytes)
           return false
         }
         if (Date.now() - started > options.maxStreamMs) {
@@ -114,7 +124,8 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
             Promise.resolve({
               error_code: 408,
               message: 'Streaming connection open for longer than allowed: Connection will be closed.'
-            })
+            }),
+            bytes
           )
           if (!closing) {
             closing = true
@@ -122,25 +133,36 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           }
           return true
         }
+        if (options.rateLimiter && !options.rateLimiter.admit(clusterId, item.text.length)) {
+          emit(Promise.resolve(rateLimited), bytes)
+          return true
+        }
         let parsed: ParsedRecord
         try {
           parsed = parseRecordRequest(JSON.parse(item.text))
         } catch (error) {
           const rest = error instanceof RestError ? error : new RestError(errors.badRequest, (error as Error).message)
-          emit(Promise.resolve(errorReport(rest)))
+          emit(Promise.resolve(errorReport(rest)), bytes)
           return !(error instanceof SyntaxError)
         }
-        emit(report(produce, clusterId, topic, parsed))
+        emit(report(produce, clusterId, topic, parsed), bytes)
         return true
+      }
+
+      // Over the shared byte budget the stream waits (and so stops reading) instead of failing.
+      const admit = async (item: Item) => {
+        const bytes = 'text' in item ? item.text.length : 0
+        await budget.acquire(bytes)
+        return handle(item, bytes)
       }
 
       // Read, produce and answer concurrently; the response ends once every report is written.
       void (async () => {
         try {
-          let ok = handle(first.value)
+          let ok = await admit(first.value)
           if (ok) {
             for await (const item of items) {
-              ok = handle(item)
+              ok = await admit(item)
               if (!ok) break
               if (queue.length >= maxOutstanding) await queue[queue.length - maxOutstanding / 2]
             }
@@ -159,36 +181,43 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
     done()
   })
 
-  app.post<Params>('/clusters/:cluster_id/topics/:topic_name/records::batch', async (request, reply) => {
-    const { cluster_id: clusterId, topic_name: topic } = request.params
-    const entries = batchEntries(request.body, options.maxBatchEntries)
-    const parsed = entries.map(entry => {
-      try {
-        return parseRecordRequest(entry, ['id'])
-      } catch (error) {
-        return error as RestError
-      }
-    })
-    const valid = parsed.filter((p): p is ParsedRecord => !(p instanceof RestError))
-    const results = await produce.produce(
-      topic,
-      valid.map(p => p.record)
-    )
-    const successes: Report[] = []
-    const failures: Report[] = []
-    let next = 0
-    parsed.forEach((p, i) => {
-      const id = (entries[i] as { id: string }).id
-      const rep = p instanceof RestError ? errorReport(p) : deliveryReport(clusterId, topic, p, results[next++])
-      if (rep.error_code === 200) {
-        const { error_code: _code, ...rest } = rep
-        successes.push({ id, ...rest })
-      } else {
-        failures.push({ id, ...rep })
-      }
-    })
-    return reply.code(207).send({ successes, failures })
-  })
+  app.post<Params>(
+    '/clusters/:cluster_id/topics/:topic_name/records::batch',
+    { config: { admit: true } },
+    async (request, reply) => {
+      const { cluster_id: clusterId, topic_name: topic } = request.params
+      const entries = batchEntries(request.body, options.maxBatchEntries)
+      const parsed = entries.map(entry => {
+        try {
+          if (options.rateLimiter && !options.rateLimiter.admit(clusterId, JSON.stringify(entry).length)) {
+            return new RestError({ code: 429, message: rateLimited.message })
+          }
+          return parseRecordRequest(entry, ['id'])
+        } catch (error) {
+          return error as RestError
+        }
+      })
+      const valid = parsed.filter((p): p is ParsedRecord => !(p instanceof RestError))
+      const results = await produce.produce(
+        topic,
+        valid.map(p => p.record)
+      )
+      const successes: Report[] = []
+      const failures: Report[] = []
+      let next = 0
+      parsed.forEach((p, i) => {
+        const id = (entries[i] as { id: string }).id
+        const rep = p instanceof RestError ? errorReport(p) : deliveryReport(clusterId, topic, p, results[next++])
+        if (rep.error_code === 200) {
+          const { error_code: _code, ...rest } = rep
+          successes.push({ id, ...rest })
+        } else {
+          failures.push({ id, ...rep })
+        }
+      })
+      return reply.code(207).send({ successes, failures })
+    }
+  )
 }
 
 // After a fatal input error the rest of the body is read and dropped, so the client gets its reports and a
