@@ -87,3 +87,46 @@ test('in-flight byte budget: a second request is refused with 429 and Retry-Afte
   const after = await send(payload)
   assert.equal(after.status, 200)
 })
+
+test('a client that disconnects mid-stream costs only its own records', async t => {
+  const topic = await createTopic(t)
+  const app = await startProxy(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as { port: number }
+  await new Promise<void>((resolve, reject) => {
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: `/v3/clusters/c/topics/${topic}/records`,
+      headers: { 'content-type': 'application/json' }
+    })
+    req.on('error', () => {}) // we cut it ourselves
+    req.on('response', res => {
+      res.once('data', () => {
+        // First report is back: send half a record and vanish.
+        req.write('{"value":{"type":"STRING","data":"hal')
+        setTimeout(() => {
+          req.destroy()
+          resolve()
+        }, 50)
+      })
+      res.on('error', () => {})
+    })
+    req.write('{"value":{"type":"STRING","data":"whole"}}')
+    setTimeout(() => reject(new Error('no report')), 10000).unref()
+  })
+  // The proxy is fine: another stream works, and nothing stays reserved in the budget.
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v3/clusters/c/topics/${topic}/records`,
+    headers: { 'content-type': 'application/json' },
+    payload: '{"value":{"type":"STRING","data":"next"}}'
+  })
+  assert.equal(JSON.parse(res.body.trim()).error_code, 200)
+  assert.equal(app.produceBudget.used, 0)
+  assert.deepEqual(
+    (await consumeAll(topic, 2)).map(m => m.value.toString()),
+    ['whole', 'next']
+  )
+})
