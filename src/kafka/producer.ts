@@ -4,23 +4,12 @@
 // explicit partitions must be validated (the library silently wraps them) and keyed records must land where
 // Java's default partitioner puts them.
 import { Producer, ProduceAcks } from '@platformatic/kafka'
-import { type KafkaClientSettings } from '../config/client-options.ts'
+import { type KafkaClientSettings, type ProducerTuningSettings } from '../config/client-options.ts'
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
 import { type OutgoingRecord, type RecordResult } from '../model/produce.ts'
 import { toRestError, withDeadline } from './errors.ts'
 import { keyPartition } from './murmur2.ts'
-
-export interface ProducerTuning {
-  acks: -1 | 0 | 1
-  idempotent: boolean
-  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
-  lingerMs: number
-  batchBytes: number
-  maxRequestBytes: number
-  deliveryTimeoutMs: number
-  metadataTimeoutMs: number
-}
 
 interface Pending {
   message: {
@@ -44,7 +33,7 @@ const recordOverhead = 70
 
 export class ProducePipeline {
   readonly #producer: Producer
-  readonly #tuning: ProducerTuning
+  readonly #tuning: ProducerTuningSettings
   #pending: Pending[] = []
   #pendingBytes = 0
   #inFlight = 0
@@ -54,7 +43,7 @@ export class ProducePipeline {
   // Partition counts seen recently: the produce path asks for every record, the broker only every few seconds.
   readonly #counts = new Map<string, { count: number; until: number }>()
 
-  constructor(settings: KafkaClientSettings, tuning: ProducerTuning) {
+  constructor(settings: KafkaClientSettings, tuning: ProducerTuningSettings) {
     this.#tuning = tuning
     this.#producer = new Producer({
       timeout: 15000,

@@ -10,7 +10,7 @@ import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { type OutgoingRecord, type RecordResult } from '../../model/produce.ts'
 import { decodeBase64, encodeJson } from '../../serde/embedded.ts'
-import { mediaTypes } from '../media.ts'
+import { essence, mediaTypes } from '../media.ts'
 import { intParam } from '../params.ts'
 
 type Format = 'binary' | 'json'
@@ -112,7 +112,7 @@ export function produceRoutes(app: FastifyInstance): void {
     '/topics/:topic',
     { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2, mediaTypes.v2], admit: true } },
     async (request, reply) => {
-      const format = formatOf[String(request.headers['content-type']).split(';')[0].trim().toLowerCase()] ?? 'binary'
+      const format = formatOf[essence(request.headers['content-type'])] ?? 'binary'
       const { status, body } = await run(format, request.params.topic, request.body)
       return reply.code(status).send(body)
     }
@@ -123,7 +123,7 @@ export function produceRoutes(app: FastifyInstance): void {
     { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2], admit: true } },
     async (request, reply) => {
       const partition = intParam(request.params.partition)
-      const format = formatOf[String(request.headers['content-type']).split(';')[0].trim().toLowerCase()] ?? 'binary'
+      const format = formatOf[essence(request.headers['content-type'])] ?? 'binary'
       const { status, body } = await run(format, request.params.topic, request.body, partition)
       return reply.code(status).send(body)
     }
