@@ -95,6 +95,13 @@ export class ProducePipeline {
     return Promise.all(records.map(record => this.#enqueue(topic, count, record)))
   }
 
+  // One record (the streaming path): no array, and no metadata promise while the partition count is cached.
+  sendOne(topic: string, record: OutgoingRecord): Promise<RecordResult> {
+    const known = this.#counts.get(topic)
+    if (known && known.until > Date.now()) return this.#enqueue(topic, known.count, record)
+    return this.send(topic, [record]).then(([result]) => result)
+  }
+
   #enqueue(topic: string, count: number, record: OutgoingRecord): Promise<RecordResult> {
     let partition = record.partition
     if (partition !== undefined) {

@@ -94,37 +94,68 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
 
       const out = new PassThrough()
       void reply.type(mediaTypes.json).send(out)
-      const queue: Promise<Report>[] = []
-      let writer = Promise.resolve()
+      // Reports leave in input order: each slot is filled when its record is done, and every run of filled
+      // slots at the head goes out in one write (one HTTP chunk, not one per record).
+      const slots: (string | undefined)[] = []
+      const slotBytes: number[] = []
+      let base = 0 // id of slots[0]: ids are absolute, the arrays are compacted as the head moves on
+      let head = 0 // index of the oldest unwritten slot
+      let outstanding = 0
       let closing = false
+      let drained: Promise<void> = Promise.resolve()
+      let allWritten: (() => void) | undefined
+      let belowLowWater: (() => void) | undefined
+      const flush = () => {
+        let text = ''
+        let bytes = 0
+        while (head < slots.length && slots[head] !== undefined) {
+          text += slots[head]
+          bytes += slotBytes[head]
+          slots[head] = undefined
+          head++
+          outstanding--
+        }
+        if (head >= 1024 || head === slots.length) {
+          slots.splice(0, head)
+          slotBytes.splice(0, head)
+          base += head
+          head = 0
+        }
+        budget.release(bytes)
+        if (text !== '' && !out.destroyed && !out.write(text)) {
+          // A client that stops reading its reports stops us reading its records (and a gone one ends it all).
+          drained = new Promise(resolve => {
+            out.once('drain', resolve)
+            out.once('close', resolve)
+          })
+        }
+        if (outstanding === 0) allWritten?.()
+        if (outstanding <= maxOutstanding / 2) belowLowWater?.()
+      }
       // Every report goes through here; the record's bytes leave the budget once its report is written.
-      const emit = (pending: Promise<Report>, bytes = 0) => {
-        queue.push(pending)
-        writer = writer.then(async () => {
-          const next = await queue[0]
-          void queue.shift()
-          budget.release(bytes)
-          if (out.destroyed) return
-          if (!out.write(`${JSON.stringify(next)}\r\n`)) {
-            // A client that stops reading its reports stops us reading its records (and a gone one ends it all).
-            await new Promise(resolve => {
-              out.once('drain', resolve)
-              out.once('close', resolve)
-            })
-          }
-        })
+      const emit = (pending: Promise<Report> | Report, bytes = 0) => {
+        const id = base + slots.length
+        slots.push(undefined)
+        slotBytes.push(bytes)
+        outstanding++
+        const fill = (r: Report) => {
+          slots[id - base] = `${JSON.stringify(r)}\r\n`
+          if (id - base === head) flush()
+        }
+        if (pending instanceof Promise) void pending.then(fill)
+        else fill(pending)
       }
       const handle = (item: Item, bytes: number): boolean => {
         if ('error' in item) {
-          emit(Promise.resolve(errorReport(item.error)), bytes)
+          emit(errorReport(item.error), bytes)
           return false
         }
         if (Date.now() - started > options.maxStreamMs) {
           emit(
-            Promise.resolve({
+            {
               error_code: 408,
               message: 'Streaming connection open for longer than allowed: Connection will be closed.'
-            }),
+            },
             bytes
           )
           if (!closing) {
@@ -134,7 +165,7 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           return true
         }
         if (options.rateLimiter && !options.rateLimiter.admit(clusterId, item.text.length)) {
-          emit(Promise.resolve(rateLimited), bytes)
+          emit(rateLimited, bytes)
           return true
         }
         let parsed: ParsedRecord
@@ -142,7 +173,7 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           parsed = parseRecordRequest(JSON.parse(item.text))
         } catch (error) {
           const rest = error instanceof RestError ? error : new RestError(errors.badRequest, (error as Error).message)
-          emit(Promise.resolve(errorReport(rest)), bytes)
+          emit(errorReport(rest), bytes)
           return !(error instanceof SyntaxError)
         }
         emit(report(produce, clusterId, topic, parsed), bytes)
@@ -164,10 +195,12 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
             for await (const item of items) {
               ok = await admit(item)
               if (!ok) break
-              if (queue.length >= maxOutstanding) await queue[queue.length - maxOutstanding / 2]
+              await drained
+              if (outstanding >= maxOutstanding) await new Promise<void>(resolve => (belowLowWater = resolve))
+              belowLowWater = undefined
             }
           }
-          await writer
+          if (outstanding > 0) await new Promise<void>(resolve => (allWritten = resolve))
           out.end()
           if (!ok) drain(request.raw, options.streamGraceMs)
         } catch (error) {

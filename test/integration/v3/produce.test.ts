@@ -334,3 +334,20 @@ test('keyed placement matches an independent client (kcat, murmur2)', async t =>
   const byProxy = new Map(keys.map((k, i) => [k, result.reports[i].partition_id]))
   assert.deepEqual(byProxy, byKcat)
 })
+
+test('streaming: 5000 records over 6 partitions come back in input order, each exactly once in Kafka', async t => {
+  const topic = await createTopic(t, { partitions: 6 })
+  const port = await listen(t)
+  const n = 5000
+  const body = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({ key: { type: 'STRING', data: `k${i % 97}` }, value: { type: 'STRING', data: `v${i}` } })
+  ).join('\n')
+  const result = await stream(port, topic, [{ body, expect: n }])
+  assert.equal(result.reports.length, n)
+  assert.ok(result.reports.every(r => r.error_code === 200))
+  const messages = await consumeAll(topic, n, 60000)
+  const byPosition = new Map(messages.map(m => [`${m.partition}:${m.offset}`, m.value.toString()]))
+  // Report i describes record i: its partition/offset hold exactly value v<i>.
+  result.reports.forEach((r, i) => assert.equal(byPosition.get(`${r.partition_id as number}:${r.offset as number}`), `v${i}`))
+  assert.equal(byPosition.size, n)
+})

@@ -66,7 +66,8 @@ const fake: MetadataService = {
 
 const unusedProduce: ProduceService = {
   partitions: () => Promise.reject(new Error('not used')),
-  produce: () => Promise.reject(new Error('not used'))
+  produce: () => Promise.reject(new Error('not used')),
+  produceOne: () => Promise.reject(new Error('not used'))
 }
 
 async function app(t: TestContext, overrides: Record<string, string> = {}) {
