@@ -110,13 +110,14 @@ export function parseRecordRequest(input: unknown, extraFields: readonly string[
   return parsed
 }
 
-// Per-record error body: Confluent wraps validation codes (422xx) as 422 with the code in the text.
-export function errorReport(error: RestError): { error_code: number; message: string } {
-  if (error.errorCode >= 42200 && error.errorCode < 42300) {
-    return { error_code: 422, message: `Error: ${error.errorCode} : ${error.message}` }
+// ISO-8601 as Jackson writes an Instant: milliseconds only when not zero. Records of one batch share their
+// timestamp, so the last conversion is kept.
+let lastMs = NaN
+let lastIso = ''
+export function isoTimestamp(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms
+    lastIso = new Date(ms).toISOString().replace('.000Z', 'Z')
   }
-  return { error_code: error.errorCode, message: error.message.split('\n', 1)[0] }
+  return lastIso
 }
-
-// ISO-8601 as Jackson writes an Instant: milliseconds only when not zero.
-export const isoTimestamp = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')

@@ -348,6 +348,8 @@ test('streaming: 5000 records over 6 partitions come back in input order, each e
   const messages = await consumeAll(topic, n, 60000)
   const byPosition = new Map(messages.map(m => [`${m.partition}:${m.offset}`, m.value.toString()]))
   // Report i describes record i: its partition/offset hold exactly value v<i>.
-  result.reports.forEach((r, i) => assert.equal(byPosition.get(`${r.partition_id as number}:${r.offset as number}`), `v${i}`))
+  result.reports.forEach((r, i) =>
+    assert.equal(byPosition.get(`${r.partition_id as number}:${r.offset as number}`), `v${i}`)
+  )
   assert.equal(byPosition.size, n)
 })
