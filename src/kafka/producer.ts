@@ -209,20 +209,24 @@ interface PartitionOffset {
 // Offsets come back per partition (the base offset of that partition's records in this send); each record's
 // offset is the base plus its position among the send's records for the same partition.
 function settle(batch: Pending[], offsets: PartitionOffset[], error: unknown): void {
-  const bases = new Map<string, bigint>()
-  for (const o of offsets) bases.set(`${o.partition}:${o.topic}`, o.offset)
+  // Per topic, per partition: the next offset to hand out (base + records already settled).
+  const next = new Map<string, Map<number, bigint>>()
+  for (const o of offsets) {
+    let partitions = next.get(o.topic)
+    if (!partitions) next.set(o.topic, (partitions = new Map<number, bigint>()))
+    partitions.set(o.partition, o.offset)
+  }
   const failures = error === undefined ? undefined : partitionErrors(error)
   const fallback = error === undefined ? undefined : toRestError(error, 'produce')
-  const seen = new Map<string, bigint>()
   for (const { message, timestamp, resolve } of batch) {
-    const id = `${message.partition}:${message.topic}`
-    const base = bases.get(id)
-    if (base !== undefined && !failures?.has(id)) {
-      const index = seen.get(id) ?? 0n
-      seen.set(id, index + 1n)
-      resolve({ ok: true, partition: message.partition, offset: base + index, timestamp })
+    const partitions = next.get(message.topic)
+    const offset = partitions?.get(message.partition)
+    const failure = failures?.get(`${message.partition}:${message.topic}`)
+    if (offset !== undefined && failure === undefined) {
+      partitions!.set(message.partition, offset + 1n)
+      resolve({ ok: true, partition: message.partition, offset, timestamp })
     } else {
-      resolve({ ok: false, error: failures?.get(id) ?? fallback! })
+      resolve({ ok: false, error: failure ?? fallback! })
     }
   }
 }

@@ -20,9 +20,10 @@ export interface SplitResult {
 
 export class JsonSplitter {
   readonly #maxValueBytes: number
-  #buffer: Buffer = Buffer.alloc(0)
-  #start = -1 // start of the current value in #buffer, -1 between values
-  #position = 0 // next byte to scan
+  // Earlier pieces of a value that spans chunks; only they are copied, never the rest of a chunk.
+  #carry: Buffer[] = []
+  #carryBytes = 0
+  #inValue = false
   #depth = 0
   #inString = false
   #escaped = false
@@ -46,13 +47,12 @@ export class JsonSplitter {
   }
 
   #scan(chunk: Buffer, out: string[]): void {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk])
-    const buffer = this.#buffer
-    let i = this.#position
-    const end = buffer.length
+    const end = chunk.length
+    let start = 0 // start of the current value within this chunk
+    let i = 0
     while (i < end) {
-      const byte = buffer[i]
-      if (this.#start === -1) {
+      const byte = chunk[i]
+      if (!this.#inValue) {
         // Between values: skip whitespace; anything but an object or array opens a malformed value.
         if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) {
           i++
@@ -61,7 +61,8 @@ export class JsonSplitter {
         if (byte !== OPEN_OBJECT && byte !== OPEN_ARRAY) {
           throw new JsonSplitError(`Unexpected character '${String.fromCharCode(byte)}' between JSON objects`)
         }
-        this.#start = i
+        this.#inValue = true
+        start = i
       }
       if (this.#inString) {
         if (this.#escaped) this.#escaped = false
@@ -73,28 +74,31 @@ export class JsonSplitter {
         this.#depth++
       } else if (byte === CLOSE_OBJECT || byte === CLOSE_ARRAY) {
         if (--this.#depth === 0) {
-          out.push(buffer.toString('utf8', this.#start, i + 1))
-          this.#start = -1
+          if (this.#carry.length === 0) {
+            out.push(chunk.toString('utf8', start, i + 1))
+          } else {
+            this.#carry.push(chunk.subarray(start, i + 1))
+            out.push(Buffer.concat(this.#carry).toString('utf8'))
+            this.#carry = []
+            this.#carryBytes = 0
+          }
+          this.#inValue = false
         }
       }
       i++
-      if (this.#start !== -1 && this.#maxValueBytes > 0 && i - this.#start > this.#maxValueBytes) {
+      if (this.#inValue && this.#maxValueBytes > 0 && this.#carryBytes + i - start > this.#maxValueBytes) {
         throw new JsonSplitError('Produce request size is larger than allowed threshold')
       }
     }
-    // Keep only the unfinished value.
-    if (this.#start === -1) {
-      this.#buffer = Buffer.alloc(0)
-      this.#position = 0
-    } else {
-      this.#buffer = buffer.subarray(this.#start)
-      this.#position = i - this.#start
-      this.#start = 0
+    if (this.#inValue) {
+      // The chunk may be reused by its producer: keep a view only of the part we need.
+      this.#carry.push(chunk.subarray(start))
+      this.#carryBytes += end - start
     }
   }
 
   // True when the stream ended inside a value.
   get incomplete(): boolean {
-    return this.#start !== -1
+    return this.#inValue
   }
 }

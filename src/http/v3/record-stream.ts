@@ -26,6 +26,7 @@ export class OrderedReports {
   #drained: Promise<void> | undefined
   #onIdle: (() => void) | undefined
   #onLowWater: (() => void) | undefined
+  #flushScheduled = false
 
   constructor(out: Writable, budget: ByteBudget) {
     this.#out = out
@@ -41,9 +42,17 @@ export class OrderedReports {
     else void line.then(text => this.#fill(id, text))
   }
 
+  // The acks of one Kafka send resolve many records one after another in the same turn: writing once per
+  // turn makes them one write instead of one per record.
   #fill(id: number, line: string): void {
     this.#slots[id - this.#base] = line
-    if (id - this.#base === this.#head) this.#flush()
+    if (id - this.#base === this.#head && !this.#flushScheduled) {
+      this.#flushScheduled = true
+      setImmediate(() => {
+        this.#flushScheduled = false
+        this.#flush()
+      })
+    }
   }
 
   #flush(): void {
