@@ -49,8 +49,35 @@ export class JsonSplitter {
   #scan(chunk: Buffer, out: string[]): void {
     const end = chunk.length
     let start = 0 // start of the current value within this chunk
+    let backslash = -1 // next backslash at or after i (end when none): searched once, reused across strings
     let i = 0
     while (i < end) {
+      if (this.#inString) {
+        // Inside a string only a quote or a backslash matters: jump to the nearer one with native searches
+        // (base64 and most text have no backslash, so that search runs once per chunk).
+        if (this.#escaped) {
+          this.#escaped = false
+          i++
+        } else {
+          if (backslash < i) {
+            backslash = chunk.indexOf(BACKSLASH, i)
+            if (backslash === -1) backslash = end
+          }
+          let quote = chunk.indexOf(QUOTE, i)
+          if (quote === -1) quote = end
+          if (backslash < quote) {
+            this.#escaped = true
+            i = backslash + 1
+          } else if (quote < end) {
+            this.#inString = false
+            i = quote + 1
+          } else {
+            i = end
+          }
+        }
+        this.#checkSize(i - start)
+        continue
+      }
       const byte = chunk[i]
       if (!this.#inValue) {
         // Between values: skip whitespace; anything but an object or array opens a malformed value.
@@ -64,11 +91,7 @@ export class JsonSplitter {
         this.#inValue = true
         start = i
       }
-      if (this.#inString) {
-        if (this.#escaped) this.#escaped = false
-        else if (byte === BACKSLASH) this.#escaped = true
-        else if (byte === QUOTE) this.#inString = false
-      } else if (byte === QUOTE) {
+      if (byte === QUOTE) {
         this.#inString = true
       } else if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
         this.#depth++
@@ -86,14 +109,17 @@ export class JsonSplitter {
         }
       }
       i++
-      if (this.#inValue && this.#maxValueBytes > 0 && this.#carryBytes + i - start > this.#maxValueBytes) {
-        throw new JsonSplitError('Produce request size is larger than allowed threshold')
-      }
+      if (this.#inValue) this.#checkSize(i - start)
     }
     if (this.#inValue) {
-      // The chunk may be reused by its producer: keep a view only of the part we need.
       this.#carry.push(chunk.subarray(start))
       this.#carryBytes += end - start
+    }
+  }
+
+  #checkSize(inChunk: number): void {
+    if (this.#maxValueBytes > 0 && this.#carryBytes + inChunk > this.#maxValueBytes) {
+      throw new JsonSplitError('Produce request size is larger than allowed threshold')
     }
   }
 

@@ -29,6 +29,26 @@ test('values split at every possible byte boundary', () => {
   }
 })
 
+test('backslash runs and escaped quotes at every chunk boundary', () => {
+  const values = [
+    '{"a":"\\\\"}',
+    '{"b":"x\\"y\\\\\\"z"}',
+    '{"c":["\\\\","\\"",{"d":"}"}]}',
+    '{"e":"' + 'QUJD'.repeat(50) + '"}'
+  ]
+  for (const v of values) JSON.parse(v)
+  const bytes = Buffer.from(values.join(' '))
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    for (const second of [cut, Math.min(bytes.length, cut + 3)]) {
+      const splitter = new JsonSplitter()
+      const out = [bytes.subarray(0, cut), bytes.subarray(cut, second), bytes.subarray(second)].flatMap(
+        c => splitter.push(c).values
+      )
+      assert.deepEqual(out, values, `cuts at ${cut}, ${second}`)
+    }
+  }
+})
+
 test('reports an unfinished value and junk between values', () => {
   const splitter = new JsonSplitter()
   assert.deepEqual(splitter.push(Buffer.from('{"a":1}{"b":')), { values: ['{"a":1}'] })
