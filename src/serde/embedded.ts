@@ -2,30 +2,20 @@
 // BINARY: standard base64 (padded or not, as Java's decoder accepts); JSON: compact JSON text (a string keeps
 // its quotes); STRING: the UTF-8 bytes of a JSON string.
 
-// 1 for the 64 characters of the standard alphabet.
-const alphabet = new Uint8Array(128)
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') alphabet[c.charCodeAt(0)] = 1
-
-// Standard base64, padded or not (as Java's decoder accepts): groups of 4, a last group of 2 or 3 characters,
-// '=' only as padding of that last group. A table loop: several times faster than a regex on the hot path.
-function isBase64(text: string): boolean {
-  let end = text.length
-  if (end > 0 && text.charCodeAt(end - 1) === 0x3d) {
-    end--
-    if (end > 0 && text.charCodeAt(end - 1) === 0x3d) end--
-    if (text.length % 4 !== 0) return false
-  }
-  if (end % 4 === 1) return false
-  for (let i = 0; i < end; i++) {
-    const c = text.charCodeAt(i)
-    if (c > 127 || alphabet[c] === 0) return false
-  }
-  return true
-}
-
-// The decoded bytes, or undefined when `text` is not valid base64 (Buffer.from would silently skip bad input).
+// Strict standard base64 (padded or not, as Java's decoder accepts), checked by Node's native decoder: it
+// skips characters outside the alphabet, so any such character (whitespace, '%', a misplaced '=', non-ASCII)
+// leaves the output shorter than the length the text implies. Node also accepts the URL-safe '-' and '_',
+// which Java's basic decoder does not: those are refused first. A unit test holds this to the grammar.
 export function decodeBase64(text: string): Buffer | undefined {
-  return isBase64(text) ? Buffer.from(text, 'base64') : undefined
+  const n = text.length
+  let pad = 0
+  if (n > 0 && text.charCodeAt(n - 1) === 0x3d) pad = n > 1 && text.charCodeAt(n - 2) === 0x3d ? 2 : 1
+  const rest = n % 4
+  if ((pad > 0 && rest !== 0) || rest === 1) return undefined
+  const expected = rest === 0 ? (n / 4) * 3 - pad : ((n - rest) / 4) * 3 + rest - 1
+  if (text.includes('-') || text.includes('_')) return undefined
+  const bytes = Buffer.from(text, 'base64')
+  return bytes.length === expected ? bytes : undefined
 }
 
 export const encodeJson = (data: unknown): Buffer => Buffer.from(JSON.stringify(data))

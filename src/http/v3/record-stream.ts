@@ -75,11 +75,15 @@ export class OrderedReports {
     this.#budget.release(bytes)
     if (text !== '' && !this.#out.destroyed && !this.#out.write(text)) {
       // A client that stops reading its reports stops us reading its records (and a gone one ends it all).
-      this.#drained = new Promise(resolve => {
-        this.#out.once('drain', resolve)
-        this.#out.once('close', resolve)
-      }).then(() => {
-        this.#drained = undefined
+      this.#drained ??= new Promise<void>(resolve => {
+        const done = () => {
+          this.#out.off('drain', done)
+          this.#out.off('close', done)
+          this.#drained = undefined
+          resolve()
+        }
+        this.#out.on('drain', done)
+        this.#out.on('close', done)
       })
     }
     if (this.#outstanding === 0) this.#onIdle?.()
