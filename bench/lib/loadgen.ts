@@ -1,0 +1,227 @@
+// The HTTP load generator, run as its own process (forked by runJob) so the proxy's CPU is its own.
+//   http:   N keep-alive connections (one undici Client each); each sends its next request when the previous
+//           response arrived (closed loop), or, with `rate`, at fixed intended times (open loop: latency is taken
+//           from the intended send time, so a slow response also counts against the requests queued behind it).
+//   stream: N connections with ONE long-lived POST each whose body is a stream of concatenated JSON records and
+//           whose response is a stream of delivery reports separated by \r\n (v3 streaming produce); at most
+//           `maxOutstanding` records per connection wait for their report.
+import { request as httpRequest } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Client } from 'undici'
+import { type LoadResult, Meter, type WindowSpec } from './measure.ts'
+import { type ValueFormat, v2Bodies, v3Records } from './payload.ts'
+import { serveJob } from './processes.ts'
+
+export interface HttpJob {
+  kind: 'http'
+  origin: string
+  path: string
+  method: 'GET' | 'POST'
+  headers: Record<string, string>
+  /** Request bodies to cycle through; none for GET. */
+  body?: { format: ValueFormat; records: number; valueBytes: number }
+  connections: number
+  /** Total intended requests/s over all connections (open loop); 0: as fast as the responses come. */
+  rate: number
+  /** Count a 200 response whose body has a non-null "error_code" (v2 produce offsets) as an error. */
+  checkOffsets: boolean
+  window: WindowSpec
+}
+
+export interface StreamJob {
+  kind: 'stream'
+  origin: string
+  path: string
+  connections: number
+  valueBytes: number
+  maxOutstanding: number
+  window: WindowSpec
+}
+
+export type LoadJob = HttpJob | StreamJob
+
+const maxOperations = 50_000_000 // per connection: every loop is bounded by count as well as by time
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function runHttp(job: HttpJob, announce: (start: number, end: number) => void): Promise<LoadResult> {
+  const bodyCount = job.body ? (job.body.records > 1 ? 64 : 1024) : 0
+  const bodies = job.body ? v2Bodies(job.body.format, job.body.records, job.body.valueBytes, bodyCount) : []
+  const records = job.body?.records ?? 0
+  const bytes = records * (job.body?.valueBytes ?? 0)
+  const clients = Array.from(
+    { length: job.connections },
+    () =>
+      new Client(job.origin, { pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 })
+  )
+  const meter = new Meter(job.window, announce)
+  const errorOffsets = /"error_code":\s*\d/
+  // Open loop: connection c sends its k-th request at start + (k + c / connections) * interval.
+  const interval = job.rate > 0 ? (job.connections * 1000) / job.rate : 0
+
+  const loop = async (client: Client, c: number): Promise<void> => {
+    const wait = meter.untilStart() - job.window.warmupMs
+    if (wait > 0) await sleep(wait)
+    const origin = performance.now()
+    let next = c * 17
+    for (let k = 0; k < maxOperations; k++) {
+      let began = performance.now()
+      if (interval > 0) {
+        const intended = origin + (k + c / job.connections) * interval
+        if (intended > meter.end) break
+        if (intended > began) await sleep(intended - began)
+        meter.lag(intended, performance.now())
+        began = intended
+      } else if (began > meter.end) break
+      try {
+        const response = await client.request({
+          path: job.path,
+          method: job.method,
+          headers: job.headers,
+          body: bodies.length > 0 ? bodies[next++ % bodies.length] : undefined
+        })
+        const text = await response.body.text()
+        const done = performance.now()
+        if (response.statusCode !== 200) meter.fail(done, `HTTP ${response.statusCode}: ${text.slice(0, 300)}`)
+        else if (job.checkOffsets && errorOffsets.test(text)) meter.fail(done, `record error: ${text.slice(0, 300)}`)
+        else meter.ok(began, done, records, bytes)
+      } catch (error) {
+        meter.fail(performance.now(), (error as Error).message)
+        if (performance.now() > meter.hardStop) break
+        await sleep(10)
+      }
+    }
+  }
+  const deadline = sleep(meter.hardStop - performance.now() + 1000, 'timeout' as const)
+  const finished = await Promise.race([Promise.all(clients.map(loop)), deadline])
+  await Promise.all(clients.map(client => (finished === 'timeout' ? client.destroy() : client.close())))
+  return meter.result()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const reportOk = /"error_code":\s*200[,}]/
+
+async function runStream(job: StreamJob, announce: (start: number, end: number) => void): Promise<LoadResult> {
+  const pool = v3Records(job.valueBytes, 4096)
+  const meter = new Meter(job.window, announce)
+  let status: number | undefined
+  let refused: string | undefined
+  const chunkRecords = Math.max(1, Math.min(100, Math.floor(job.maxOutstanding / 4)))
+
+  const connection = (c: number): Promise<void> =>
+    new Promise(resolve => {
+      const url = new URL(job.path, job.origin)
+      const request = httpRequest(url, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'transfer-encoding': 'chunked' }
+      })
+      const capacity = job.maxOutstanding + chunkRecords
+      const sentAt = new Float64Array(capacity) // ring buffer: send time of each outstanding record, in order
+      let head = 0
+      let outstanding = 0
+      let next = c * 1000
+      let writing = true
+      let waitingDrain = false
+      let finished = false
+      const finish = () => {
+        if (finished) return
+        finished = true
+        clearTimeout(guard)
+        resolve()
+      }
+      const guard = setTimeout(() => {
+        request.destroy()
+        finish()
+      }, meter.hardStop - performance.now())
+
+      const fill = () => {
+        if (!writing || waitingDrain) return
+        for (let round = 0; round < capacity; round++) {
+          const now = performance.now()
+          if (now > meter.end) {
+            writing = false
+            request.end()
+            return
+          }
+          const count = Math.min(chunkRecords, job.maxOutstanding - outstanding)
+          if (count <= 0) return
+          let chunk = ''
+          for (let i = 0; i < count; i++) {
+            chunk += pool[next++ % pool.length]
+            sentAt[(head + outstanding) % capacity] = now
+            outstanding++
+          }
+          if (!request.write(chunk)) {
+            waitingDrain = true
+            request.once('drain', () => {
+              waitingDrain = false
+              fill()
+            })
+            return
+          }
+        }
+      }
+
+      request.on('response', response => {
+        status = response.statusCode
+        response.setEncoding('utf8')
+        if (response.statusCode !== 200) {
+          let text = ''
+          response.on('data', (part: string) => (text += part.length < 2000 ? part : ''))
+          response.on('end', () => {
+            refused ??= `HTTP ${response.statusCode}: ${text.slice(0, 300)}`
+            writing = false
+            request.destroy()
+            finish()
+          })
+          return
+        }
+        let buffer = ''
+        response.on('data', (part: string) => {
+          buffer += part
+          const now = performance.now()
+          let start = 0
+          for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
+            const line = buffer.slice(start, nl).trim()
+            start = nl + 1
+            if (line.length === 0) continue
+            if (outstanding === 0) {
+              meter.fail(now, `report without an outstanding record: ${line.slice(0, 300)}`)
+              continue
+            }
+            const began = sentAt[head]
+            head = (head + 1) % capacity
+            outstanding--
+            if (reportOk.test(line)) meter.okRecord(began, now, job.valueBytes)
+            else meter.fail(now, `report: ${line.slice(0, 300)}`)
+          }
+          buffer = buffer.slice(start)
+          fill()
+        })
+        response.on('end', () => {
+          if (outstanding > 0 && writing === false && performance.now() <= meter.end)
+            meter.fail(performance.now(), `response ended with ${outstanding} records unreported`)
+          finish()
+        })
+        response.on('error', finish)
+      })
+      request.on('error', error => {
+        meter.fail(performance.now(), `connection ${c}: ${error.message}`)
+        finish()
+      })
+      const wait = meter.untilStart() - job.window.warmupMs
+      setTimeout(fill, Math.max(0, wait))
+      setTimeout(fill, meter.end - performance.now() + 1) // ends the request body even when no report arrives
+    })
+
+  await Promise.all(Array.from({ length: job.connections }, (_, c) => connection(c)))
+  const result = meter.result()
+  if (status !== 200 && refused && result.records === 0) result.skipped = refused
+  return result
+}
+
+serveJob<LoadJob, LoadResult>((job, announce) =>
+  job.kind === 'http' ? runHttp(job, announce) : runStream(job, announce)
+)

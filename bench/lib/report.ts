@@ -1,0 +1,146 @@
+// The benchmark's output: one row per scenario run, the machine it ran on, a markdown table.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { cpus, release, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { type LoadResult } from './measure.ts'
+
+export interface Row {
+  /** a, b, c, c/2, d1, d4, e */
+  scenario: string
+  description: string
+  valueBytes: number | null
+  connections: number
+  recordsPerSec: number
+  /** Payload (record value) megabytes per second, 1 MB = 10^6 bytes. */
+  mbPerSec: number
+  requestsPerSec: number
+  /** records/s divided by those of (a) with the same value size. */
+  ratioToA: number | null
+  p50Ms: number
+  p99Ms: number
+  /** What the latency columns measure. */
+  latencyOf: 'request' | 'send' | 'record'
+  proxyRssMb: number | null
+  /** CPU of the proxy process over the window; 100 = one core. */
+  proxyCpuPercent: number | null
+  brokerCpuPercent: number | null
+  generatorCpuPercent: number
+  /** Processes outside the benchmark (100 = one core): high values mean the row was disturbed. */
+  otherCpuPercent: number
+  /** All cores together: 100 = the whole machine busy. */
+  machineCpuPercent: number
+  errors: number
+  /** Open loop (c/2): p99 of how late the generator itself sent requests; a large value taints the latencies. */
+  sendLagP99Ms?: number
+  note?: string
+  /** Per second of the window (JSON only). */
+  timeline?: LoadResult['timeline']
+}
+
+export interface Machine {
+  cores: number
+  cpuModel: string
+  memoryGb: number
+  os: string
+  node: string
+  kafka: string
+  kafkaClient: string
+  undici: string
+  commit: string
+}
+
+const packageVersion = (root: string, name: string): string => {
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string
+    }
+    return pkg.version
+  } catch {
+    return 'unknown'
+  }
+}
+
+function gitCommit(root: string): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', timeout: 5000 }).trim()
+    const dirty = git('status', '--porcelain', '--untracked-files=no') === '' ? '' : ' (with uncommitted changes)'
+    return git('rev-parse', '--short', 'HEAD') + dirty
+  } catch {
+    return 'unknown'
+  }
+}
+
+export function describeMachine(root: string, kafka: string): Machine {
+  const cpuList = cpus()
+  return {
+    cores: cpuList.length,
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    os: `Linux ${release()}`,
+    node: process.version,
+    kafka,
+    kafkaClient: `@platformatic/kafka ${packageVersion(root, '@platformatic/kafka')}`,
+    undici: packageVersion(root, 'undici'),
+    commit: gitCommit(root)
+  }
+}
+
+const fmt = (value: number | null, digits = 0): string =>
+  value === null || !Number.isFinite(value)
+    ? '–'
+    : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+export function markdown(rows: Row[], machine: Machine, window: { warmupS: number; durationS: number }): string {
+  const header = [
+    'scenario',
+    'value',
+    'conns',
+    'records/s',
+    'MB/s',
+    'vs (a)',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'proxy RSS MB',
+    'proxy CPU %',
+    'broker CPU %',
+    'gen CPU %',
+    'other CPU %',
+    'errors'
+  ]
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`]
+  for (const r of rows) {
+    const cells = [
+      `${r.scenario}: ${r.description}`,
+      r.valueBytes === null ? '–' : r.valueBytes >= 1024 ? `${r.valueBytes / 1024} KiB` : `${r.valueBytes} B`,
+      String(r.connections),
+      r.note?.startsWith('skipped') ? 'skipped' : fmt(r.recordsPerSec),
+      fmt(r.mbPerSec, 1),
+      r.ratioToA === null ? '–' : `${fmt(100 * r.ratioToA)} %`,
+      fmt(r.requestsPerSec),
+      fmt(r.p50Ms, 2),
+      fmt(r.p99Ms, 2),
+      fmt(r.proxyRssMb),
+      fmt(r.proxyCpuPercent),
+      fmt(r.brokerCpuPercent),
+      fmt(r.generatorCpuPercent),
+      fmt(r.otherCpuPercent),
+      String(r.errors)
+    ]
+    lines.push(`| ${cells.join(' | ')} |`)
+  }
+  const notes = rows.filter(r => r.note).map(r => `- ${r.scenario} (${r.valueBytes ?? '–'} B): ${r.note}`)
+  return [
+    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.os}; Node ${machine.node}; ` +
+      `Kafka ${machine.kafka}; ${machine.kafkaClient}; undici ${machine.undici}; commit ${machine.commit}.`,
+    `Each row: ${window.warmupS} s warm-up, then ${window.durationS} s measured. Broker, proxy and load generator share the machine.`,
+    '',
+    ...lines,
+    '',
+    'Latency: per HTTP request (b, c, e), per producer send of 100 records (a), per record from write to its',
+    'delivery report (d); c/2 is open loop, measured from the intended send time. MB/s counts record values only.',
+    'CPU: 100 % = one core (over the measured window); "other" is everything on the machine outside the benchmark.',
+    ...(notes.length > 0 ? ['', 'Notes:', ...notes] : [])
+  ].join('\n')
+}
