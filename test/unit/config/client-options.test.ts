@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -44,8 +44,9 @@ test('SASL over PLAINTEXT and SSL maps the JAAS credentials', () => {
   assert.equal(options.admin.tls, undefined)
 })
 
-test('PEM trust and key stores become TLS options', () => {
+test('PEM trust and key stores become TLS options', t => {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-rest-tls-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
   writeFileSync(join(dir, 'ca.crt'), 'CA PEM')
   writeFileSync(join(dir, 'client.pem'), 'KEY AND CERT PEM')
   const options = clientOptions(

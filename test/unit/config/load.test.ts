@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -25,8 +25,9 @@ test('defaults match Confluent', () => {
   assert.ok(Object.isFrozen(config))
 })
 
-test('precedence is file < environment < overrides', () => {
+test('precedence is file < environment < overrides', t => {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-rest-config-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'kafka-rest.properties')
   writeFileSync(file, 'bootstrap.servers=PLAINTEXT://file:9092\nid=from-file\nport=1111\nclient.client.id=x\n')
   const { config } = loadConfig({
