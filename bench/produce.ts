@@ -140,14 +140,14 @@ async function warmBroker(run: Run): Promise<void> {
 
 const v2Accept = 'application/vnd.kafka.v2+json'
 
-async function v2Json(run: Run, valueBytes: number): Promise<Row> {
-  const base = {
-    scenario: 'b',
-    description: 'v2 json, 100 rec/request',
-    valueBytes,
-    connections: 16,
-    latencyOf: 'request' as const
-  }
+// One v2 produce row: `records` records per request of `format`, closed loop (rate 0) or open loop at `rate`.
+function v2Row(
+  run: Run,
+  base: RowBase & { connections: number },
+  format: 'json' | 'binary',
+  records: number,
+  rate = 0
+) {
   return withTopic(run, rowKey(base), async topic => {
     const { measured, rssMb } = await withProxy(run, rowKey(base), proxy => {
       const job: HttpJob = {
@@ -155,37 +155,8 @@ async function v2Json(run: Run, valueBytes: number): Promise<Row> {
         origin: proxy.url,
         path: `/topics/${topic}`,
         method: 'POST',
-        headers: { 'content-type': 'application/vnd.kafka.json.v2+json', accept: v2Accept },
-        body: { format: 'json', records: 100, valueBytes },
-        connections: base.connections,
-        rate: 0,
-        checkOffsets: true,
-        window: run.options.window
-      }
-      return measure(loadgenModule, job, run, proxy.pid)
-    })
-    return toRow(base, measured, rssMb, run)
-  })
-}
-
-async function v2Single(run: Run, valueBytes: number, rate: number): Promise<Row> {
-  const base = {
-    scenario: rate > 0 ? 'c/2' : 'c',
-    description:
-      rate > 0 ? `v2 binary, 1 rec/request, open loop at ${Math.round(rate)} req/s` : 'v2 binary, 1 rec/request',
-    valueBytes,
-    connections: 64,
-    latencyOf: 'request' as const
-  }
-  return withTopic(run, rowKey(base), async topic => {
-    const { measured, rssMb } = await withProxy(run, rowKey(base), proxy => {
-      const job: HttpJob = {
-        kind: 'http',
-        origin: proxy.url,
-        path: `/topics/${topic}`,
-        method: 'POST',
-        headers: { 'content-type': 'application/vnd.kafka.binary.v2+json', accept: v2Accept },
-        body: { format: 'binary', records: 1, valueBytes },
+        headers: { 'content-type': `application/vnd.kafka.${format}.v2+json`, accept: v2Accept },
+        body: { format, records, valueBytes: base.valueBytes ?? 0 },
         connections: base.connections,
         rate,
         checkOffsets: true,
@@ -195,6 +166,29 @@ async function v2Single(run: Run, valueBytes: number, rate: number): Promise<Row
     })
     return toRow(base, measured, rssMb, run)
   })
+}
+
+function v2Json(run: Run, valueBytes: number): Promise<Row> {
+  const base = {
+    scenario: 'b',
+    description: 'v2 json, 100 rec/request',
+    valueBytes,
+    connections: 16,
+    latencyOf: 'request' as const
+  }
+  return v2Row(run, base, 'json', 100)
+}
+
+function v2Single(run: Run, valueBytes: number, rate: number): Promise<Row> {
+  const base = {
+    scenario: rate > 0 ? 'c/2' : 'c',
+    description:
+      rate > 0 ? `v2 binary, 1 rec/request, open loop at ${Math.round(rate)} req/s` : 'v2 binary, 1 rec/request',
+    valueBytes,
+    connections: 64,
+    latencyOf: 'request' as const
+  }
+  return v2Row(run, base, 'binary', 1, rate)
 }
 
 // One record to the streaming endpoint: undefined when it works, else why the scenario is skipped (404/405) or
