@@ -16,11 +16,13 @@ export const errors = {
   notFound: { code: 404, message: 'HTTP 404 Not Found' },
   methodNotAllowed: { code: 405, message: 'HTTP 405 Method Not Allowed' },
   notAcceptable: { code: 406, message: 'HTTP 406 Not Acceptable' },
+  requestTimeout: { code: 408, message: 'Request Timeout' },
   unsupportedMediaType: { code: 415, message: 'HTTP 415 Unsupported Media Type' },
   payloadTooLarge: { code: 413, message: 'Request Entity Too Large' },
   unprocessable: { code: 422, message: 'Unprocessable Entity' },
   tooManyRequests: { code: 429, message: 'Too Many Requests' },
   internal: { code: 500, message: 'Internal Server Error' },
+  badGateway: { code: 502, message: 'Kafka protocol version not supported.' },
   serviceUnavailable: { code: 503, message: 'Service Unavailable' },
 
   consumerConfigConstraint: { code: 40001, message: 'Invalid consumer configuration.', status: 422 },

@@ -73,7 +73,7 @@ export class AdminFacade {
 
   async cluster(): Promise<Cluster> {
     const md = await this.#bounded('describe cluster', admin => rawMetadata(admin, []))
-    if (!md.clusterId) throw new RestError({ code: 502, message: 'Kafka protocol version not supported.' })
+    if (!md.clusterId) throw new RestError(errors.badGateway)
     return {
       id: md.clusterId,
       controllerId: md.controllerId >= 0 ? md.controllerId : null,

@@ -62,8 +62,8 @@ export class ProducePipeline {
   // Number of partitions of `topic`; asks the broker to auto-create it (the broker decides, as with the Java
   // producer). Unknown topics fail within metadataTimeoutMs.
   async partitions(topic: string): Promise<number> {
-    const known = this.#counts.get(topic)
-    if (known && known.until > Date.now()) return known.count
+    const known = this.#knownCount(topic)
+    if (known !== undefined) return known
     const ms = this.#tuning.metadataTimeoutMs
     try {
       const metadata = await withDeadline(
@@ -97,9 +97,14 @@ export class ProducePipeline {
 
   // One record (the streaming path): no array, and no metadata promise while the partition count is cached.
   sendOne(topic: string, record: OutgoingRecord): Promise<RecordResult> {
-    const known = this.#counts.get(topic)
-    if (known && known.until > Date.now()) return this.#enqueue(topic, known.count, record)
+    const known = this.#knownCount(topic)
+    if (known !== undefined) return this.#enqueue(topic, known, record)
     return this.send(topic, [record]).then(([result]) => result)
+  }
+
+  #knownCount(topic: string): number | undefined {
+    const known = this.#counts.get(topic)
+    return known && known.until > Date.now() ? known.count : undefined
   }
 
   #enqueue(topic: string, count: number, record: OutgoingRecord): Promise<RecordResult> {

@@ -28,11 +28,11 @@ type Params = { Params: { cluster_id: string; topic_name: string } }
 type Report = Record<string, unknown>
 
 const rateLimited = new RestError(
-  { code: 429, message: '' },
+  errors.tooManyRequests,
   'Request rate limit exceeded: The rate limit of requests per second has been exceeded.'
 )
 const tooLong = new RestError(
-  { code: 408, message: '' },
+  errors.requestTimeout,
   'Streaming connection open for longer than allowed: Connection will be closed.'
 )
 const noData = () => new RestError(errors.unprocessable, 'Payload error. Request body is empty. Data is required.')
@@ -41,7 +41,7 @@ const side = (name: string, s: SideReport | undefined) =>
   s === undefined ? '' : `,"${name}":{"type":"${s.type}","size":${s.size}}`
 
 // The success report as one string; the same fields and order as deliveryReport() (a unit test holds them equal).
-function successLine(prefix: string, parsed: ParsedRecord, result: RecordResult): string {
+export function successLine(prefix: string, parsed: ParsedRecord, result: RecordResult): string {
   if (!result.ok) return errorLine(result.error)
   return `${prefix}${result.partition},"offset":${result.offset},"timestamp":"${isoTimestamp(result.timestamp)}"${side('key', parsed.key)}${side('value', parsed.value)}}\r\n`
 }
@@ -64,8 +64,6 @@ export function deliveryReport(clusterId: string, topic: string, parsed: ParsedR
   if (parsed.value) out.value = parsed.value
   return out
 }
-
-export { successLine }
 
 export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): void {
   const { produce } = app.services
