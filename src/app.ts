@@ -1,6 +1,7 @@
 // buildApp(config, deps) wires the proxy together and returns a fastify instance that has not started listening.
 // It is the only place that constructs clients and services; everything else receives them.
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -18,7 +19,9 @@ import { v2Plugin } from './http/v2/index.ts'
 import { v3Plugin } from './http/v3/index.ts'
 import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
+import { GroupConsumer } from './kafka/group-consumer.ts'
 import { ProducePipeline } from './kafka/producer.ts'
+import { createConsumerService } from './services/consumers.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
@@ -47,14 +50,40 @@ class RequestLog extends LogController {
   }
 }
 
-function kafkaServices(config: Config): { services: Services; close: () => Promise<void> } {
+function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Services; close: () => Promise<void> } {
   const options = clientOptions(config)
-  const clients = new KafkaClients({ admin: options.admin, operationTimeoutMs: config['kafka.operation.timeout.ms'] })
+  const operationTimeoutMs = config['kafka.operation.timeout.ms']
+  const clients = new KafkaClients({ admin: options.admin, operationTimeoutMs })
   const admin = new AdminFacade(clients)
   const pipeline = new ProducePipeline(options.producer, options.producerTuning)
+  const onError = (err: unknown, what: string) => log.warn({ err }, `consumer: ${what} failed`)
+  const topicNames = async () => (await admin.topics()).map(t => t.name)
+  const consumers = createConsumerService(
+    {
+      requestTimeoutMs: config['consumer.request.timeout.ms'],
+      requestMaxBytes: config['consumer.request.max.bytes'],
+      instanceTimeoutMs: config['consumer.instance.timeout.ms'],
+      fetchMinBytes: config['fetch.min.bytes'],
+      maxInstances: config['consumer.instances.max'],
+      proxyId: config.id
+    },
+    (groupId, clientId, settings) =>
+      new GroupConsumer({
+        client: options.consumer,
+        groupId,
+        clientId,
+        ...settings,
+        tuning: options.consumerTuning,
+        operationTimeoutMs,
+        topicNames,
+        onError
+      }),
+    onError
+  )
   return {
-    services: { metadata: createMetadataService(admin), produce: createProduceService(pipeline) },
+    services: { metadata: createMetadataService(admin), produce: createProduceService(pipeline), consumers },
     close: async () => {
+      await consumers.close()
       await Promise.allSettled([pipeline.close(), clients.close()])
     }
   }
@@ -70,7 +99,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     return503OnClosing: true
   })
 
-  const backend = deps.services ? { services: deps.services, close: async () => {} } : kafkaServices(config)
+  const backend = deps.services ? { services: deps.services, close: async () => {} } : kafkaServices(config, app.log)
   app.decorate('services', backend.services)
   app.decorate('baseUrl', createBaseUrlResolver(config))
   app.addHook('onClose', backend.close)

@@ -42,6 +42,7 @@ interface Draft extends Omit<KafkaClientSettings, 'bootstrapBrokers' | 'clientId
   keyPassword?: string
   noHostnameCheck?: boolean
   producer?: Partial<ProducerTuningSettings>
+  consumer?: Partial<ConsumerTuningSettings>
 }
 
 // How the shared producer behaves; from producer.* (or client.*) keys, Java names, our defaults.
@@ -65,6 +66,27 @@ export const producerDefaults: ProducerTuningSettings = {
   maxRequestBytes: 1048576,
   deliveryTimeoutMs: 30000,
   metadataTimeoutMs: 5000
+}
+
+// Consumer keys of the Java client that v2 consumer instances honour (consumer.* or client.*).
+export interface ConsumerTuningSettings {
+  fetchMaxBytes: number
+  partitionMaxBytes: number
+  sessionTimeoutMs: number
+  heartbeatIntervalMs: number
+  rebalanceTimeoutMs: number
+  autoCommitIntervalMs: number
+  readCommitted: boolean
+}
+
+export const consumerDefaults: ConsumerTuningSettings = {
+  fetchMaxBytes: 52428800,
+  partitionMaxBytes: 1048576,
+  sessionTimeoutMs: 45000,
+  heartbeatIntervalMs: 3000,
+  rebalanceTimeoutMs: 300000,
+  autoCommitIntervalMs: 5000,
+  readCommitted: false
 }
 
 type Apply = (draft: Draft, value: string) => string | undefined
@@ -110,6 +132,31 @@ const producerSupported: Record<string, Apply> = {
   'max.request.size': tuning('maxRequestBytes', count, 'a non-negative integer'),
   'delivery.timeout.ms': tuning('deliveryTimeoutMs', count, 'a non-negative integer'),
   'max.block.ms': tuning('metadataTimeoutMs', count, 'a non-negative integer')
+}
+
+const consumerTuning =
+  (field: Exclude<keyof ConsumerTuningSettings, 'readCommitted'>): Apply =>
+  (draft, value) => {
+    const parsed = count(value.trim())
+    if (parsed === undefined) return `"${value}" is not a non-negative integer`
+    ;(draft.consumer ??= {})[field] = parsed
+    return undefined
+  }
+
+const consumerSupported: Record<string, Apply> = {
+  'fetch.max.bytes': consumerTuning('fetchMaxBytes'),
+  'max.partition.fetch.bytes': consumerTuning('partitionMaxBytes'),
+  'session.timeout.ms': consumerTuning('sessionTimeoutMs'),
+  'heartbeat.interval.ms': consumerTuning('heartbeatIntervalMs'),
+  'max.poll.interval.ms': consumerTuning('rebalanceTimeoutMs'),
+  'auto.commit.interval.ms': consumerTuning('autoCommitIntervalMs'),
+  'isolation.level': (draft, value) => {
+    const level = value.trim()
+    if (level !== 'read_committed' && level !== 'read_uncommitted')
+      return `"${value}" is not read_committed or read_uncommitted`
+    ;(draft.consumer ??= {}).readCommitted = level === 'read_committed'
+    return undefined
+  }
 }
 
 const supported: Record<string, Apply> = {
@@ -215,6 +262,7 @@ function finish(draft: Draft, base: { bootstrapBrokers: string[]; clientId: stri
 
 export interface ClientOptions {
   producerTuning: ProducerTuningSettings
+  consumerTuning: ConsumerTuningSettings
   admin: KafkaClientSettings
   producer: KafkaClientSettings
   consumer: KafkaClientSettings
@@ -232,10 +280,16 @@ export function clientOptions(config: Config): ClientOptions {
   const problems: string[] = []
   const apply = (draft: Draft, prefix: PassthroughPrefix, kindName: 'admin' | 'producer' | 'consumer') => {
     for (const [key, value] of Object.entries(config.passthrough[prefix])) {
-      const handler = supported[key] ?? (kindName === 'producer' ? producerSupported[key] : undefined)
+      const handler =
+        supported[key] ??
+        (kindName === 'producer'
+          ? producerSupported[key]
+          : kindName === 'consumer'
+            ? consumerSupported[key]
+            : undefined)
       if (!handler) {
-        // A producer key under client.* is fine for the producer and simply not meant for the other clients.
-        if (!(prefix === 'client' && producerSupported[key])) {
+        // A producer or consumer key under client.* is meant for that client only, not for the others.
+        if (!(prefix === 'client' && (producerSupported[key] || consumerSupported[key]))) {
           warnings.push(`${prefix}.${key} is not supported by this proxy's Kafka client; ignored`)
         }
         continue
@@ -256,12 +310,24 @@ export function clientOptions(config: Config): ClientOptions {
   }
   // client.* keys are applied three times; report each problem or warning once.
   const producerDraft: Draft = {}
-  const result = { admin: kind('admin'), producer: kind('producer', producerDraft), consumer: kind('consumer') }
+  const consumerDraft: Draft = {}
+  const result = {
+    admin: kind('admin'),
+    producer: kind('producer', producerDraft),
+    consumer: kind('consumer', consumerDraft)
+  }
   const producerTuning = { ...producerDefaults, ...producerDraft.producer }
+  const consumerTuning = { ...consumerDefaults, ...consumerDraft.consumer }
   if (producerTuning.idempotent && producerTuning.acks !== -1) {
     problems.push(
       'producer.enable.idempotence: an idempotent producer needs acks=all (set enable.idempotence=false for acks 0 or 1)'
     )
   }
-  return { ...result, producerTuning, warnings: [...new Set(warnings)], problems: [...new Set(problems)] }
+  return {
+    ...result,
+    producerTuning,
+    consumerTuning,
+    warnings: [...new Set(warnings)],
+    problems: [...new Set(problems)]
+  }
 }

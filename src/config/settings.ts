@@ -138,6 +138,37 @@ export const settings = {
     min: 1,
     doc: '(ours) Request bytes all produce requests together may hold in memory; beyond it v2/batch requests get 429 with Retry-After and streams pause.'
   },
+  'consumer.request.timeout.ms': {
+    type: 'int',
+    default: 1000,
+    min: 0,
+    doc: 'Longest wait of a v2 GET /records (the `timeout` query and the instance setting can shorten or set it); a read answers as soon as records are there.'
+  },
+  'consumer.request.max.bytes': {
+    type: 'int',
+    default: 67108864,
+    min: 1,
+    doc: 'Most key+value bytes one v2 GET /records returns (`max_bytes` can lower it).'
+  },
+  'consumer.instance.timeout.ms': {
+    type: 'int',
+    default: 300000,
+    min: 1,
+    doc: 'Idle time after which a v2 consumer instance is closed (it commits when auto-commit is on and leaves its group).'
+  },
+  'fetch.min.bytes': {
+    type: 'int',
+    default: -1,
+    min: -1,
+    max: 10000000,
+    doc: 'Default bytes a v2 read waits for before answering (-1: answer as soon as there is any record).'
+  },
+  'consumer.instances.max': {
+    type: 'int',
+    default: 1000,
+    min: 1,
+    doc: '(ours) Most v2 consumer instances this proxy holds; creating one more answers 429.'
+  },
   'shutdown.graceful.ms': {
     type: 'int',
     default: 5000,
@@ -167,12 +198,8 @@ export type Config = { readonly [K in SettingKey]: ValueOf<(typeof settings)[K][
 // Confluent settings we recognise but do not implement yet: named in a warning instead of "unknown key".
 export const recognisedUnsupported: readonly string[] = [
   'schema.registry.url',
-  'consumer.request.timeout.ms',
-  'consumer.request.max.bytes',
-  'consumer.instance.timeout.ms',
   'consumer.iterator.backoff.ms',
   'consumer.threads',
-  'fetch.min.bytes',
   'api.endpoints.allowlist',
   'api.endpoints.blocklist',
   'authentication.method',

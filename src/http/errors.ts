@@ -34,8 +34,8 @@ export function errorHandler(contentType: string, debug: boolean) {
     const rest = toRestError(error, debug)
     if (rest.status >= 500) request.log.error({ err: error }, 'request failed')
     // A negotiated embedded type (e.g. binary on GET /records) stays; anything else gets the API's own type.
-    const current = reply.getHeader('content-type')
-    const type = typeof current === 'string' && current.startsWith('application/vnd.kafka.') ? current : contentType
+    const negotiated = request.negotiatedType
+    const type = negotiated?.startsWith('application/vnd.kafka.') ? negotiated : contentType
     setJsonType(reply, type)
     void reply
       .code(rest.status)

@@ -13,6 +13,11 @@ declare module 'fastify' {
     // Reserve the request's bytes in the produce in-flight budget before reading it (429 when full).
     admit?: boolean
   }
+  interface FastifyRequest {
+    // The response media type chosen from Accept (empty when the route declares none). Error bodies keep it
+    // when it is an embedded type: fastify drops the reply's content type before the error handler runs.
+    negotiatedType: string
+  }
   interface FastifyInstance {
     services: Services
     baseUrl: BaseUrlResolver

@@ -19,6 +19,7 @@ export function installMediaTypes(app: FastifyInstance): void {
     void parseJson(request, text, done)
   })
 
+  app.decorateRequest('negotiatedType', '')
   app.addHook('onRequest', (request, reply, done) => {
     const { consumes, produces } = request.routeOptions.config
     const hasBody =
@@ -35,6 +36,7 @@ export function installMediaTypes(app: FastifyInstance): void {
         return
       }
       setJsonType(reply, chosen)
+      request.negotiatedType = chosen
     }
     done()
   })

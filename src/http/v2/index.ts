@@ -2,6 +2,7 @@
 import { type FastifyInstance } from 'fastify'
 import { errorHandler } from '../errors.ts'
 import { mediaTypes } from '../media.ts'
+import { consumerRoutes } from './consumers.ts'
 import { metadataRoutes } from './metadata.ts'
 import { produceRoutes } from './produce.ts'
 
@@ -10,6 +11,7 @@ export function v2Plugin(debug: boolean) {
     app.setErrorHandler(errorHandler(mediaTypes.v2, debug))
     metadataRoutes(app)
     produceRoutes(app)
+    consumerRoutes(app)
     done()
   }
 }

@@ -8,6 +8,7 @@ import { RestError } from '../../../src/errors/rest-error.ts'
 import { type Cluster, type Topic } from '../../../src/model/cluster.ts'
 import { type MetadataService } from '../../../src/services/metadata.ts'
 import { type ProduceService } from '../../../src/services/produce.ts'
+import { type ConsumerService } from '../../../src/services/consumers.ts'
 
 const cluster: Cluster = {
   id: 'cid',
@@ -64,6 +65,12 @@ const fake: MetadataService = {
     p === 0 ? Promise.resolve({ earliest: 3n, latest: 42n }) : Promise.reject(new RestError(errors.partitionNotFound))
 }
 
+const unusedConsumers = new Proxy({} as ConsumerService, {
+  get: () => () => {
+    throw new Error('not used')
+  }
+})
+
 const unusedProduce: ProduceService = {
   partitions: () => Promise.reject(new Error('not used')),
   produce: () => Promise.reject(new Error('not used')),
@@ -72,7 +79,10 @@ const unusedProduce: ProduceService = {
 
 async function app(t: TestContext, overrides: Record<string, string> = {}) {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'unused:9092', ...overrides } })
-  const instance = await buildApp(config, { services: { metadata: fake, produce: unusedProduce }, logger: false })
+  const instance = await buildApp(config, {
+    services: { metadata: fake, produce: unusedProduce, consumers: unusedConsumers },
+    logger: false
+  })
   t.after(() => instance.close())
   return instance
 }
@@ -240,7 +250,11 @@ test('api.v2.enable=false and api.v3.enable=false remove the APIs (404)', async 
 test('an unexpected failure is a 500 in Confluent form; debug appends the cause', async t => {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'x:1' } })
   const broken = await buildApp(config, {
-    services: { metadata: { ...fake, listTopics: () => Promise.reject(new Error('boom')) }, produce: unusedProduce },
+    services: {
+      metadata: { ...fake, listTopics: () => Promise.reject(new Error('boom')) },
+      produce: unusedProduce,
+      consumers: unusedConsumers
+    },
     logger: false
   })
   t.after(() => broken.close())

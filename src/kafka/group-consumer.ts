@@ -1,0 +1,590 @@
+// One v2 consumer instance's Kafka side: group membership (subscribe) or manual assignment, a fetch position per
+// partition, a small buffer of fetched records, and commits. Built on the client's low-level fetch() and group
+// APIs (it has no assign/seek): reads return as soon as records are buffered, and fetches are long polls, so a
+// record produced while a read waits is answered at once instead of after the full timeout.
+//
+// Memory: each partition holds at most one fetch response's records, and no partition is fetched again until
+// its buffer is drained, so an idle instance holds at most one response per broker it reads from.
+import { ConnectionPool, Consumer, FetchIsolationLevels } from '@platformatic/kafka'
+import { type ConsumerTuningSettings, type KafkaClientSettings } from '../config/client-options.ts'
+import { errors } from '../errors/codes.ts'
+import { RestError } from '../errors/rest-error.ts'
+import {
+  type ConsumedRecord,
+  type OffsetReset,
+  type PartitionOffset,
+  type PartitionTimestamp,
+  type Subscription,
+  type TopicPartition
+} from '../model/consumer.ts'
+import { toRestError, withDeadline } from './errors.ts'
+import { type FetchedPartition, recordsOf } from './fetched-records.ts'
+import { commitOffsets, fetchCommitted } from './group-offsets.ts'
+import { rangeAssign } from './range-assignor.ts'
+
+export interface GroupConsumerOptions {
+  client: KafkaClientSettings
+  groupId: string
+  clientId: string
+  autoOffsetReset: OffsetReset
+  autoCommit: boolean
+  tuning: ConsumerTuningSettings
+  operationTimeoutMs: number
+  // All topic names of the cluster (for patterns and for subscriptions to topics that do not exist yet).
+  topicNames: () => Promise<string[]>
+  onError: (error: unknown, what: string) => void
+}
+
+interface PartitionState extends TopicPartition {
+  key: string
+  fetchOffset: bigint | undefined
+  consumed: bigint | undefined
+  committed: bigint | undefined
+  epoch: number
+  resolving: boolean
+  outOfRange: boolean
+  records: ConsumedRecord[]
+  head: number
+  error: RestError | undefined
+}
+
+export interface ReadLimits {
+  maxBytes: number
+  minBytes: number
+  timeoutMs: number
+}
+
+// A broker answers an empty long poll after this long at most, so a seek or a new assignment waits no longer
+// than this for the fetch that was already in flight.
+const maxFetchWaitMs = 500
+const resyncMs = 5000
+const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`
+const illegalState = (message: string) => new RestError(errors.illegalState, `Illegal state: ${message}`)
+const mutuallyExclusive = 'Subscription to topics, partitions and pattern are mutually exclusive'
+
+export class GroupConsumer {
+  readonly #consumer: Consumer
+  // Fetches are long polls; on the group coordinator's connection they would hold up commits and heartbeats
+  // behind them (a broker answers one connection's requests in order), so they get connections of their own.
+  readonly #fetchPool: ConnectionPool
+  readonly #options: GroupConsumerOptions
+  readonly #join: Record<string, unknown>
+  #mode: 'none' | 'subscribed' | 'assigned' = 'none'
+  #subscription: Subscription | undefined
+  #pattern: RegExp | undefined
+  #partitions = new Map<string, PartitionState>()
+  #inflight = new Set<number>()
+  #planning = false
+  #cursor = 0
+  #error: { error: unknown; seq: number } | undefined
+  #errorSeq = 0
+  #waiters = Promise.withResolvers<void>()
+  #syncing = false
+  #resync: NodeJS.Timeout | undefined
+  #autoCommit: NodeJS.Timeout | undefined
+  #closed = false
+
+  constructor(options: GroupConsumerOptions) {
+    this.#options = options
+    const { tuning } = options
+    const clientOptions = {
+      timeout: 10000,
+      connectTimeout: 3000,
+      retries: 2,
+      retryDelay: 200,
+      metadataMaxAge: 5000,
+      ...options.client,
+      clientId: options.clientId,
+      groupId: options.groupId,
+      autocommit: false,
+      isolationLevel: tuning.readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED
+    }
+    this.#consumer = new Consumer(clientOptions)
+    this.#fetchPool = new ConnectionPool(options.clientId, clientOptions)
+    this.#join = {
+      sessionTimeout: tuning.sessionTimeoutMs,
+      rebalanceTimeout: tuning.rebalanceTimeoutMs,
+      heartbeatInterval: tuning.heartbeatIntervalMs,
+      protocols: [{ name: 'range', version: 1 }],
+      partitionAssigner: (
+        _self: string,
+        members: Map<string, { topics: string[] }>,
+        _topics: Set<string>,
+        metadata: { topics: Map<string, { partitionsCount: number }> }
+      ) => rangeAssign(members, topic => metadata.topics.get(topic)?.partitionsCount)
+    }
+    this.#consumer.on('consumer:group:join', (event: { assignments: { topic: string; partitions: number[] }[] }) => {
+      if (this.#mode !== 'subscribed') return
+      this.#setPartitions(
+        event.assignments.flatMap(a => a.partitions.map(partition => ({ topic: a.topic, partition })))
+      )
+    })
+    if (options.autoCommit) {
+      this.#autoCommit = setInterval(() => void this.#commitConsumed('auto-commit'), tuning.autoCommitIntervalMs)
+      this.#autoCommit.unref()
+    }
+  }
+
+  // --- subscription and assignment ---
+
+  subscribe(subscription: Subscription): void {
+    if (this.#mode === 'assigned') throw illegalState(mutuallyExclusive)
+    this.#mode = 'subscribed'
+    this.#subscription = subscription
+    // Java's Pattern.matches(): the whole topic name must match.
+    this.#pattern = 'pattern' in subscription ? new RegExp(`^(?:${subscription.pattern})$`) : undefined
+    void this.#syncSubscription()
+  }
+
+  subscription(): string[] {
+    if (!this.#subscription) return []
+    return 'topics' in this.#subscription ? [...this.#subscription.topics] : [...this.#consumer.topics.current]
+  }
+
+  async unsubscribe(): Promise<void> {
+    if (this.#mode !== 'subscribed') return
+    this.#mode = 'none'
+    this.#subscription = this.#pattern = undefined
+    clearTimeout(this.#resync)
+    this.#setPartitions([])
+    this.#consumer.topics.clear()
+    if (this.#consumer.memberId) await this.#bounded('leave group', () => this.#leave())
+  }
+
+  assign(partitions: TopicPartition[]): void {
+    if (this.#mode === 'subscribed') throw illegalState(mutuallyExclusive)
+    this.#mode = partitions.length > 0 ? 'assigned' : 'none'
+    this.#consumer.topics.clear()
+    this.#consumer.topics.trackAll(...new Set(partitions.map(p => p.topic)))
+    this.#setPartitions(partitions)
+  }
+
+  assignment(): TopicPartition[] {
+    return [...this.#partitions.values()].map(({ topic, partition }) => ({ topic, partition }))
+  }
+
+  async #syncSubscription(): Promise<void> {
+    if (this.#syncing || this.#closed) return
+    this.#syncing = true
+    clearTimeout(this.#resync)
+    let complete = true
+    try {
+      const subscription = this.#subscription
+      if (!subscription) return
+      const existing = await this.#bounded('list topics', this.#options.topicNames)
+      const wanted =
+        'topics' in subscription
+          ? subscription.topics.filter(t => existing.includes(t))
+          : existing.filter(t => !t.startsWith('__') && this.#pattern!.test(t))
+      complete = this.#pattern === undefined && 'topics' in subscription && wanted.length === subscription.topics.length
+      if (this.#subscription !== subscription) return
+      const current = this.#consumer.topics.current
+      const changed = wanted.length !== current.length || wanted.some(t => !current.includes(t))
+      if (changed) {
+        this.#consumer.topics.clear()
+        this.#consumer.topics.trackAll(...wanted)
+      }
+      if (wanted.length === 0) {
+        if (this.#consumer.memberId) await this.#bounded('leave group', () => this.#leave())
+        this.#setPartitions([])
+      } else if (changed || !this.#consumer.memberId) {
+        await this.#consumer.joinGroup({ ...this.#join })
+      }
+    } catch (error) {
+      complete = false
+      this.#fail(error, 'join group')
+    } finally {
+      this.#syncing = false
+      // Patterns, topics that do not exist yet and failed joins are looked at again later.
+      if (!complete && this.#mode === 'subscribed' && !this.#closed) {
+        this.#resync = setTimeout(() => void this.#syncSubscription(), resyncMs)
+        this.#resync.unref()
+      }
+    }
+  }
+
+  #setPartitions(partitions: TopicPartition[]): void {
+    const next = new Map<string, PartitionState>()
+    for (const { topic, partition } of partitions) {
+      const key = keyOf(topic, partition)
+      next.set(key, this.#partitions.get(key) ?? newState(topic, partition, key))
+    }
+    const revoked = [...this.#partitions.values()].filter(s => !next.has(s.key))
+    this.#partitions = next
+    if (this.#options.autoCommit && revoked.length > 0) void this.#commitStates(revoked, 'commit revoked partitions')
+    this.#signal()
+  }
+
+  // --- positions ---
+
+  seek(offsets: PartitionOffset[]): void {
+    const states = offsets.map(o => this.#assigned(o))
+    states.forEach((state, i) => this.#moveTo(state, offsets[i].offset))
+    this.#signal()
+  }
+
+  async seekToTimestamps(timestamps: PartitionTimestamp[]): Promise<void> {
+    timestamps.forEach(t => this.#assigned(t))
+    const byTimestamp = new Map<bigint, PartitionTimestamp[]>()
+    for (const t of timestamps) byTimestamp.set(t.timestamp, [...(byTimestamp.get(t.timestamp) ?? []), t])
+    const targets: PartitionOffset[] = []
+    for (const [timestamp, list] of byTimestamp) {
+      const found = await this.#bounded('list offsets', () =>
+        this.#consumer.listOffsetsWithTimestamps({ ...partitionsOption(list), timestamp })
+      )
+      const missing: TopicPartition[] = []
+      for (const p of list) {
+        const offset = found.get(p.topic)?.get(p.partition)?.offset ?? -1n
+        if (offset >= 0n) targets.push({ ...p, offset })
+        else missing.push(p)
+      }
+      // Nothing at or after the timestamp: read from the end, where the next record will be.
+      if (missing.length > 0) targets.push(...(await this.#listOffsets(missing, -1n)))
+    }
+    this.seek(targets)
+  }
+
+  async seekToEdge(partitions: TopicPartition[], edge: 'beginning' | 'end'): Promise<void> {
+    partitions.forEach(p => this.#assigned(p))
+    this.seek(await this.#listOffsets(partitions, edge === 'beginning' ? -2n : -1n))
+  }
+
+  #assigned(tp: TopicPartition): PartitionState {
+    const state = this.#partitions.get(keyOf(tp.topic, tp.partition))
+    if (!state) throw illegalState(`No current assignment for partition ${tp.topic}-${tp.partition}`)
+    return state
+  }
+
+  #moveTo(state: PartitionState, offset: bigint): void {
+    state.fetchOffset = state.consumed = offset
+    state.epoch++
+    state.records = []
+    state.head = 0
+    state.outOfRange = false
+    state.error = undefined
+  }
+
+  async #listOffsets(partitions: TopicPartition[], timestamp: bigint): Promise<PartitionOffset[]> {
+    if (partitions.length === 0) return []
+    const found = await this.#bounded('list offsets', () =>
+      this.#consumer.listOffsets({ ...partitionsOption(partitions), timestamp })
+    )
+    return partitions.map(p => ({ ...p, offset: found.get(p.topic)?.[p.partition] ?? 0n }))
+  }
+
+  // Partitions without a position start at the group's committed offset, else where auto.offset.reset says.
+  async #resolve(states: PartitionState[]): Promise<void> {
+    for (const s of states) s.resolving = true
+    const epochs = states.map(s => s.epoch)
+    try {
+      const lookup = states.filter(s => !s.outOfRange)
+      const committed = new Map(
+        (await this.#bounded('fetch committed offsets', () => fetchCommitted(this.#consumer, lookup))).map(c => [
+          keyOf(c.topic, c.partition),
+          c.offset
+        ])
+      )
+      const unset = states.filter((s, i) => s.epoch === epochs[i] && s.fetchOffset === undefined)
+      const toReset: PartitionState[] = []
+      for (const s of unset) {
+        const offset = s.outOfRange ? undefined : committed.get(s.key)
+        if (offset === undefined) toReset.push(s)
+        else s.fetchOffset = s.consumed = s.committed = offset
+      }
+      if (toReset.length === 0) return
+      const policy = this.#options.autoOffsetReset
+      if (policy === 'none') {
+        for (const s of toReset) {
+          s.error = new RestError(
+            errors.kafka,
+            `Undefined offset with no reset policy for partition: ${s.topic}-${s.partition}`
+          )
+        }
+        return
+      }
+      const offsets = await this.#listOffsets(toReset, policy === 'earliest' ? -2n : -1n)
+      toReset.forEach((s, i) => {
+        if (s.fetchOffset !== undefined) return
+        s.fetchOffset = s.consumed = offsets[i].offset
+        s.outOfRange = false
+      })
+    } catch (error) {
+      this.#fail(error, 'look up positions')
+    } finally {
+      for (const s of states) s.resolving = false
+      this.#signal()
+    }
+  }
+
+  // --- reading ---
+
+  // Records encoded by `encode` (which may throw to refuse one: a refused first record fails the read and stays
+  // buffered; a refused later one ends the read before it). Returns as soon as `minBytes` are taken, when the
+  // next record would pass `maxBytes`, or at the timeout.
+  async read(limits: ReadLimits, encode: (record: ConsumedRecord) => string): Promise<string[]> {
+    const deadline = Date.now() + limits.timeoutMs
+    const out: string[] = []
+    const since = this.#errorSeq
+    let bytes = 0
+    for (;;) {
+      const taken = this.#drain(out, limits.maxBytes - bytes, encode)
+      bytes += taken.bytes
+      if (taken.full || (out.length > 0 && bytes >= limits.minBytes)) break
+      if (out.length === 0) this.#throwIfFailed(since)
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) break
+      this.#pump(Math.min(remaining, maxFetchWaitMs))
+      await this.#changed(remaining)
+    }
+    // Fetch ahead while the client handles this answer.
+    this.#pump(maxFetchWaitMs)
+    return out
+  }
+
+  #drain(out: string[], budget: number, encode: (record: ConsumedRecord) => string): { bytes: number; full: boolean } {
+    const states = [...this.#partitions.values()]
+    let bytes = 0
+    this.#cursor = (this.#cursor + 1) % Math.max(states.length, 1)
+    for (let i = 0; i < states.length; i++) {
+      const s = states[(this.#cursor + i) % states.length]
+      while (s.head < s.records.length) {
+        const record = s.records[s.head]
+        const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
+        if (out.length > 0 && bytes + size > budget) return { bytes, full: true }
+        let text: string
+        try {
+          text = encode(record)
+        } catch (error) {
+          if (out.length === 0) throw error
+          return { bytes, full: true }
+        }
+        out.push(text)
+        bytes += size
+        s.head++
+        s.consumed = record.offset + 1n
+      }
+      if (s.head > 0) {
+        s.records = []
+        s.head = 0
+      }
+    }
+    return { bytes, full: bytes >= budget }
+  }
+
+  #throwIfFailed(since: number): void {
+    for (const s of this.#partitions.values()) if (s.error) throw s.error
+    if (this.#error && this.#error.seq > since) throw toRestError(this.#error.error, 'read records')
+  }
+
+  #changed(ms: number): Promise<void> {
+    const { promise } = this.#waiters
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<void>(resolve => (timer = setTimeout(resolve, ms)))
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  }
+
+  #signal(): void {
+    this.#waiters.resolve()
+    this.#waiters = Promise.withResolvers<void>()
+  }
+
+  #fail(error: unknown, what: string): void {
+    if (this.#closed) return
+    this.#error = { error, seq: ++this.#errorSeq }
+    this.#options.onError(error, what)
+    this.#signal()
+  }
+
+  // Starts position lookups and fetches for every partition that needs one; never waits for them.
+  #pump(maxWaitMs: number): void {
+    if (this.#closed) return
+    const unresolved: PartitionState[] = []
+    const ready: PartitionState[] = []
+    for (const s of this.#partitions.values()) {
+      if (s.error) continue
+      if (s.fetchOffset === undefined) {
+        if (!s.resolving) unresolved.push(s)
+      } else if (s.head >= s.records.length) ready.push(s)
+    }
+    if (unresolved.length > 0) void this.#resolve(unresolved)
+    if (ready.length > 0 && !this.#planning) void this.#fetchReady(ready, maxWaitMs)
+  }
+
+  async #fetchReady(ready: PartitionState[], maxWaitMs: number): Promise<void> {
+    this.#planning = true
+    try {
+      const topics = [...new Set(ready.map(s => s.topic))]
+      const metadata = await this.#consumer.metadata({ topics })
+      const byNode = new Map<number, PartitionState[]>()
+      for (const s of ready) {
+        const leader = metadata.topics.get(s.topic)?.partitions[s.partition]?.leader
+        if (leader === undefined || leader < 0 || this.#inflight.has(leader)) continue
+        byNode.set(leader, [...(byNode.get(leader) ?? []), s])
+      }
+      for (const [node, states] of byNode) {
+        this.#inflight.add(node)
+        void this.#fetchFrom(node, states, metadata.topics, maxWaitMs).finally(() => {
+          this.#inflight.delete(node)
+          this.#signal()
+        })
+      }
+    } catch (error) {
+      this.#fail(error, 'read metadata')
+    } finally {
+      this.#planning = false
+    }
+  }
+
+  async #fetchFrom(
+    node: number,
+    states: PartitionState[],
+    topics: Map<string, { id: string }>,
+    maxWaitMs: number
+  ): Promise<void> {
+    const requested = new Map(states.map(s => [s.key, { state: s, epoch: s.epoch, offset: s.fetchOffset! }]))
+    const names = new Map<string, string>()
+    const request = new Map<string, { topicId: string; partitions: unknown[] }>()
+    for (const s of states) {
+      const topicId = topics.get(s.topic)!.id
+      names.set(topicId, s.topic)
+      let entry = request.get(topicId)
+      if (!entry) request.set(topicId, (entry = { topicId, partitions: [] }))
+      entry.partitions.push({
+        partition: s.partition,
+        fetchOffset: s.fetchOffset!,
+        partitionMaxBytes: this.#options.tuning.partitionMaxBytes,
+        currentLeaderEpoch: -1,
+        lastFetchedEpoch: -1
+      })
+    }
+    type Response = { responses: { topicId: string; partitions: FetchedPartition[] }[] }
+    let response: Response
+    try {
+      response = await this.#consumer.fetch({
+        node,
+        topics: [...request.values()] as never,
+        maxWaitTime: maxWaitMs,
+        minBytes: 1,
+        maxBytes: this.#options.tuning.fetchMaxBytes,
+        connectionPool: this.#fetchPool
+      })
+    } catch (error) {
+      // Partition-level errors arrive as an error that still carries the response.
+      const partial = (error as { response?: Response }).response
+      if (!partial?.responses) return this.#fail(error, 'fetch')
+      response = partial
+    }
+    for (const topic of response.responses) {
+      const name = names.get(topic.topicId)
+      if (name === undefined) continue
+      for (const p of topic.partitions) {
+        const asked = requested.get(keyOf(name, p.partitionIndex))
+        const s = asked?.state
+        // Dropped when the partition was revoked, sought or re-fetched meanwhile.
+        if (!s || this.#partitions.get(s.key) !== s || s.epoch !== asked.epoch || s.fetchOffset !== asked.offset) {
+          continue
+        }
+        const result = recordsOf(name, p, asked.offset)
+        if (result.error === 'OFFSET_OUT_OF_RANGE') {
+          s.fetchOffset = undefined
+          s.outOfRange = true
+        } else if (result.error === 'STALE_METADATA') {
+          this.#consumer.clearMetadata()
+        } else if (result.error) {
+          this.#fail(result.error, 'fetch')
+        } else {
+          s.records = result.records
+          s.head = 0
+          if (result.next > s.fetchOffset) s.fetchOffset = result.next
+        }
+      }
+    }
+  }
+
+  // --- offsets ---
+
+  async commit(offsets?: PartitionOffset[]): Promise<void> {
+    if (offsets) return this.#commit(offsets)
+    await this.#commitStates([...this.#partitions.values()])
+  }
+
+  committed(partitions: TopicPartition[]) {
+    return this.#bounded('fetch committed offsets', () => fetchCommitted(this.#consumer, partitions))
+  }
+
+  async #commitStates(states: PartitionState[], quietly?: string): Promise<void> {
+    const positions = states.filter(s => s.consumed !== undefined)
+    const offsets = positions.map(s => ({ topic: s.topic, partition: s.partition, offset: s.consumed! }))
+    try {
+      await this.#commit(offsets)
+      positions.forEach((s, i) => (s.committed = offsets[i].offset))
+    } catch (error) {
+      if (!quietly) throw error
+      this.#options.onError(error, quietly)
+    }
+  }
+
+  #commitConsumed(what: string): Promise<void> {
+    const changed = [...this.#partitions.values()].filter(s => s.consumed !== undefined && s.consumed !== s.committed)
+    return changed.length > 0 ? this.#commitStates(changed, what) : Promise.resolve()
+  }
+
+  #commit(offsets: PartitionOffset[]): Promise<void> {
+    const member =
+      this.#mode === 'subscribed' && this.#consumer.memberId
+        ? { generationId: this.#consumer.generationId, memberId: this.#consumer.memberId }
+        : { generationId: -1, memberId: '' }
+    return this.#bounded('commit offsets', () => commitOffsets(this.#consumer, member, offsets))
+  }
+
+  // --- lifecycle ---
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    clearInterval(this.#autoCommit)
+    if (this.#options.autoCommit) await this.#commitConsumed('commit on close')
+    this.#closed = true
+    clearTimeout(this.#resync)
+    this.#signal()
+    this.#fetchPool.close(() => undefined)
+    try {
+      await this.#bounded('close consumer', () => this.#consumer.close())
+    } catch (error) {
+      this.#options.onError(error, 'close consumer')
+      await this.#consumer.close(true).catch(() => undefined)
+    }
+  }
+
+  #leave(): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#consumer.leaveGroup(false, error => (error ? reject(error) : resolve()))
+    )
+  }
+
+  #bounded<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    return withDeadline(Promise.resolve().then(operation), this.#options.operationTimeoutMs, what)
+  }
+}
+
+function newState(topic: string, partition: number, key: string): PartitionState {
+  return {
+    topic,
+    partition,
+    key,
+    fetchOffset: undefined,
+    consumed: undefined,
+    committed: undefined,
+    epoch: 0,
+    resolving: false,
+    outOfRange: false,
+    records: [],
+    head: 0,
+    error: undefined
+  }
+}
+
+function partitionsOption(list: TopicPartition[]): { topics: string[]; partitions: Record<string, number[]> } {
+  const partitions: Record<string, number[]> = {}
+  for (const p of list) (partitions[p.topic] ??= []).push(p.partition)
+  return { topics: Object.keys(partitions), partitions }
+}

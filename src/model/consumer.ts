@@ -1,0 +1,35 @@
+// Plain data of v2 consumer instances, shared by the kafka, services, serde and http layers.
+
+export interface TopicPartition {
+  topic: string
+  partition: number
+}
+
+export interface ConsumedRecord {
+  topic: string
+  partition: number
+  offset: bigint
+  timestamp: bigint
+  key: Buffer | null
+  value: Buffer | null
+  headers: ReadonlyArray<readonly [Buffer | null, Buffer | null]>
+}
+
+export interface PartitionOffset extends TopicPartition {
+  offset: bigint
+  metadata?: string | null
+}
+
+export interface CommittedOffset extends TopicPartition {
+  offset: bigint
+  metadata: string
+}
+
+export interface PartitionTimestamp extends TopicPartition {
+  timestamp: bigint
+}
+
+export type OffsetReset = 'earliest' | 'latest' | 'none'
+
+// Either a list of topic names or a (Java-syntax, whole-name) pattern.
+export type Subscription = { topics: string[] } | { pattern: string }

@@ -1,0 +1,221 @@
+// v2 consumer instances: a registry per proxy (instances live in this process only, as upstream), creation
+// rules and defaults, idle expiry, a cap on their number, and the read/commit semantics of the REST API.
+import { randomUUID } from 'node:crypto'
+import { errors } from '../errors/codes.ts'
+import { RestError } from '../errors/rest-error.ts'
+import {
+  type CommittedOffset,
+  type OffsetReset,
+  type PartitionOffset,
+  type PartitionTimestamp,
+  type Subscription,
+  type TopicPartition
+} from '../model/consumer.ts'
+import { type GroupConsumer } from '../kafka/group-consumer.ts'
+import { canEncode, type ConsumerFormat, consumerFormats, recordEncoder } from '../serde/consumed.ts'
+import { type ConsumedRecord } from '../model/consumer.ts'
+
+export interface CreateConsumerRequest {
+  name?: string
+  format?: string
+  autoOffsetReset?: string
+  autoCommit?: string | boolean
+  fetchMinBytes?: number
+  requestTimeoutMs?: number
+  recordMetadata?: boolean
+}
+
+export interface ConsumerLimits {
+  requestTimeoutMs: number
+  requestMaxBytes: number
+  instanceTimeoutMs: number
+  fetchMinBytes: number
+  maxInstances: number
+  proxyId: string
+}
+
+export type ConsumerFactory = (
+  group: string,
+  name: string,
+  settings: { autoOffsetReset: OffsetReset; autoCommit: boolean }
+) => GroupConsumer
+
+interface Instance {
+  group: string
+  name: string
+  format: ConsumerFormat
+  consumer: GroupConsumer
+  encode: (record: ConsumedRecord) => string
+  fetchMinBytes: number
+  requestTimeoutMs: number
+  expiresAt: number
+}
+
+export interface ConsumerService {
+  create(group: string, request: CreateConsumerRequest): { instanceId: string }
+  remove(group: string, name: string): Promise<void>
+  subscribe(group: string, name: string, subscription: Subscription): void
+  subscription(group: string, name: string): string[]
+  unsubscribe(group: string, name: string): Promise<void>
+  assign(group: string, name: string, partitions: TopicPartition[]): void
+  assignment(group: string, name: string): TopicPartition[]
+  seek(group: string, name: string, offsets: PartitionOffset[], timestamps: PartitionTimestamp[]): Promise<void>
+  seekToEdge(group: string, name: string, partitions: TopicPartition[], edge: 'beginning' | 'end'): Promise<void>
+  // The JSON array text of the records read.
+  read(
+    group: string,
+    name: string,
+    format: ConsumerFormat,
+    options: { timeoutMs?: number; maxBytes?: number }
+  ): Promise<string>
+  // `offsets` are the last consumed offsets (upstream semantics); without them, everything read so far.
+  commit(group: string, name: string, offsets?: PartitionOffset[]): Promise<void>
+  committed(group: string, name: string, partitions: TopicPartition[]): Promise<CommittedOffset[]>
+  size(): number
+  close(): Promise<void>
+}
+
+const fetchMinBytesRange = { min: -1, max: 10000000 }
+const resetPolicies: readonly string[] = ['latest', 'earliest', 'none']
+
+const invalidConfig = (message: string) =>
+  new RestError(errors.invalidConsumerConfig, `Invalid consumer configuration: ${message}`)
+
+export function createConsumerService(
+  limits: ConsumerLimits,
+  factory: ConsumerFactory,
+  log: (error: unknown, what: string) => void
+): ConsumerService {
+  const instances = new Map<string, Instance>()
+  const keyOf = (group: string, name: string) => `${group}\u0000${name}`
+
+  const touch = (group: string, name: string): Instance => {
+    const instance = instances.get(keyOf(group, name))
+    if (!instance) throw new RestError(errors.consumerInstanceNotFound)
+    instance.expiresAt = Date.now() + limits.instanceTimeoutMs
+    return instance
+  }
+
+  const destroy = async (instance: Instance) => {
+    instances.delete(keyOf(instance.group, instance.name))
+    await instance.consumer.close()
+  }
+
+  // Expired instances leave their group (committing first when auto-commit is on), like upstream's sweep.
+  const janitor = setInterval(() => {
+    const now = Date.now()
+    for (const instance of instances.values()) {
+      if (instance.expiresAt <= now) destroy(instance).catch(error => log(error, 'expire consumer instance'))
+    }
+  }, 1000)
+  janitor.unref()
+
+  return {
+    create(group, request) {
+      const format = (request.format ?? 'binary').toLowerCase() as ConsumerFormat
+      if (!consumerFormats.includes(format)) throw new RestError(errors.unprocessable, 'Invalid format type.')
+      if (!canEncode(format)) {
+        throw new RestError(
+          errors.unprocessable,
+          `Invalid format type: ${format} needs a Schema Registry, which this proxy does not support yet.`
+        )
+      }
+      const autoOffsetReset = request.autoOffsetReset ?? 'latest'
+      if (!resetPolicies.includes(autoOffsetReset)) {
+        throw invalidConfig(
+          `Invalid value ${autoOffsetReset} for configuration auto.offset.reset: String must be one of: latest, earliest, none`
+        )
+      }
+      const autoCommit = String(request.autoCommit ?? 'true').toLowerCase()
+      if (autoCommit !== 'true' && autoCommit !== 'false') {
+        throw invalidConfig(
+          `Invalid value ${autoCommit} for configuration enable.auto.commit: Expected value to be either true or false`
+        )
+      }
+      const fetchMinBytes = request.fetchMinBytes ?? limits.fetchMinBytes
+      if (
+        !Number.isInteger(fetchMinBytes) ||
+        fetchMinBytes < fetchMinBytesRange.min ||
+        fetchMinBytes > fetchMinBytesRange.max
+      ) {
+        throw new RestError(
+          errors.consumerConfigConstraint,
+          `Invalid consumer configuration: fetch.min.bytes must be between ${fetchMinBytesRange.min} and ${fetchMinBytesRange.max}.`
+        )
+      }
+      const requestTimeoutMs = request.requestTimeoutMs ?? limits.requestTimeoutMs
+      if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 0) {
+        throw new RestError(
+          errors.consumerConfigConstraint,
+          'Invalid consumer configuration: consumer.request.timeout.ms must be a non-negative integer.'
+        )
+      }
+      const name = request.name ?? `rest-consumer-${limits.proxyId ? `${limits.proxyId}-` : ''}${randomUUID()}`
+      if (instances.has(keyOf(group, name))) throw new RestError(errors.consumerAlreadyExists)
+      if (instances.size >= limits.maxInstances) {
+        throw new RestError(
+          errors.tooManyRequests,
+          `Too many consumer instances: this proxy already holds ${limits.maxInstances} (consumer.instances.max). Delete unused instances.`
+        )
+      }
+      const consumer = factory(group, name, {
+        autoOffsetReset: autoOffsetReset as OffsetReset,
+        autoCommit: autoCommit === 'true'
+      })
+      instances.set(keyOf(group, name), {
+        group,
+        name,
+        format,
+        consumer,
+        encode: recordEncoder(format, request.recordMetadata === true),
+        fetchMinBytes,
+        requestTimeoutMs,
+        expiresAt: Date.now() + limits.instanceTimeoutMs
+      })
+      return { instanceId: name }
+    },
+
+    remove: (group, name) => destroy(touch(group, name)),
+    subscribe: (group, name, subscription) => touch(group, name).consumer.subscribe(subscription),
+    subscription: (group, name) => touch(group, name).consumer.subscription(),
+    unsubscribe: (group, name) => touch(group, name).consumer.unsubscribe(),
+    assign: (group, name, partitions) => touch(group, name).consumer.assign(partitions),
+    assignment: (group, name) => touch(group, name).consumer.assignment(),
+
+    async seek(group, name, offsets, timestamps) {
+      const { consumer } = touch(group, name)
+      consumer.seek(offsets)
+      if (timestamps.length > 0) await consumer.seekToTimestamps(timestamps)
+    },
+
+    seekToEdge: (group, name, partitions, edge) => touch(group, name).consumer.seekToEdge(partitions, edge),
+
+    async read(group, name, format, options) {
+      const instance = touch(group, name)
+      if (format !== instance.format) throw new RestError(errors.consumerFormatMismatch)
+      // The query can only shorten the instance's wait and the proxy's byte cap (upstream semantics).
+      const timeoutMs =
+        options.timeoutMs !== undefined && options.timeoutMs > 0
+          ? Math.min(options.timeoutMs, instance.requestTimeoutMs)
+          : instance.requestTimeoutMs
+      const maxBytes =
+        options.maxBytes !== undefined && options.maxBytes > 0
+          ? Math.min(options.maxBytes, limits.requestMaxBytes)
+          : limits.requestMaxBytes
+      const minBytes = Math.max(1, instance.fetchMinBytes)
+      const items = await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, instance.encode)
+      instance.expiresAt = Date.now() + limits.instanceTimeoutMs
+      return `[${items.join(',')}]`
+    },
+
+    commit: (group, name, offsets) =>
+      touch(group, name).consumer.commit(offsets?.map(o => ({ ...o, offset: o.offset + 1n }))),
+    committed: (group, name, partitions) => touch(group, name).consumer.committed(partitions),
+    size: () => instances.size,
+
+    async close() {
+      clearInterval(janitor)
+      await Promise.allSettled([...instances.values()].map(destroy))
+    }
+  }
+}
