@@ -18,8 +18,18 @@ import {
   type TopicPartition
 } from '../model/consumer.ts'
 import { toRestError, withDeadline } from './errors.ts'
-import { type FetchedPartition, recordsOf } from './fetched-records.ts'
+import { type FetchedPartition } from './fetched-records.ts'
 import { commitOffsets, fetchCommitted } from './group-offsets.ts'
+import {
+  applyFetched,
+  drain,
+  fetchRequest,
+  keyOf,
+  moveTo,
+  newState,
+  partitionsOption,
+  type PartitionState
+} from './partition-state.ts'
 import { rangeAssign } from './range-assignor.ts'
 
 export interface GroupConsumerOptions {
@@ -35,19 +45,6 @@ export interface GroupConsumerOptions {
   onError: (error: unknown, what: string) => void
 }
 
-interface PartitionState extends TopicPartition {
-  key: string
-  fetchOffset: bigint | undefined
-  consumed: bigint | undefined
-  committed: bigint | undefined
-  epoch: number
-  resolving: boolean
-  outOfRange: boolean
-  records: ConsumedRecord[]
-  head: number
-  error: RestError | undefined
-}
-
 export interface ReadLimits {
   maxBytes: number
   minBytes: number
@@ -58,7 +55,6 @@ export interface ReadLimits {
 // than this for the fetch that was already in flight.
 const maxFetchWaitMs = 500
 const resyncMs = 5000
-const keyOf = (topic: string, partition: number) => `${topic}\u0000${partition}`
 const illegalState = (message: string) => new RestError(errors.illegalState, `Illegal state: ${message}`)
 const mutuallyExclusive = 'Subscription to topics, partitions and pattern are mutually exclusive'
 
@@ -219,7 +215,7 @@ export class GroupConsumer {
 
   seek(offsets: PartitionOffset[]): void {
     const states = offsets.map(o => this.#assigned(o))
-    states.forEach((state, i) => this.#moveTo(state, offsets[i].offset))
+    states.forEach((state, i) => moveTo(state, offsets[i].offset))
     this.#signal()
   }
 
@@ -253,15 +249,6 @@ export class GroupConsumer {
     const state = this.#partitions.get(keyOf(tp.topic, tp.partition))
     if (!state) throw illegalState(`No current assignment for partition ${tp.topic}-${tp.partition}`)
     return state
-  }
-
-  #moveTo(state: PartitionState, offset: bigint): void {
-    state.fetchOffset = state.consumed = offset
-    state.epoch++
-    state.records = []
-    state.head = 0
-    state.outOfRange = false
-    state.error = undefined
   }
 
   async #listOffsets(partitions: TopicPartition[], timestamp: bigint): Promise<PartitionOffset[]> {
@@ -327,7 +314,7 @@ export class GroupConsumer {
     const since = this.#errorSeq
     let bytes = 0
     for (;;) {
-      const taken = this.#drain(out, limits.maxBytes - bytes, encode)
+      const taken = drain(this.#ordered(), out, limits.maxBytes - bytes, encode)
       bytes += taken.bytes
       if (taken.full || (out.length > 0 && bytes >= limits.minBytes)) break
       if (out.length === 0) this.#throwIfFailed(since)
@@ -341,34 +328,11 @@ export class GroupConsumer {
     return out
   }
 
-  #drain(out: string[], budget: number, encode: (record: ConsumedRecord) => string): { bytes: number; full: boolean } {
+  // A different partition first on every read, so one busy partition cannot starve the others.
+  #ordered(): PartitionState[] {
     const states = [...this.#partitions.values()]
-    let bytes = 0
     this.#cursor = (this.#cursor + 1) % Math.max(states.length, 1)
-    for (let i = 0; i < states.length; i++) {
-      const s = states[(this.#cursor + i) % states.length]
-      while (s.head < s.records.length) {
-        const record = s.records[s.head]
-        const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
-        if (out.length > 0 && bytes + size > budget) return { bytes, full: true }
-        let text: string
-        try {
-          text = encode(record)
-        } catch (error) {
-          if (out.length === 0) throw error
-          return { bytes, full: true }
-        }
-        out.push(text)
-        bytes += size
-        s.head++
-        s.consumed = record.offset + 1n
-      }
-      if (s.head > 0) {
-        s.records = []
-        s.head = 0
-      }
-    }
-    return { bytes, full: bytes >= budget }
+    return [...states.slice(this.#cursor), ...states.slice(0, this.#cursor)]
   }
 
   #throwIfFailed(since: number): void {
@@ -441,28 +405,13 @@ export class GroupConsumer {
     topics: Map<string, { id: string }>,
     maxWaitMs: number
   ): Promise<void> {
-    const requested = new Map(states.map(s => [s.key, { state: s, epoch: s.epoch, offset: s.fetchOffset! }]))
-    const names = new Map<string, string>()
-    const request = new Map<string, { topicId: string; partitions: unknown[] }>()
-    for (const s of states) {
-      const topicId = topics.get(s.topic)!.id
-      names.set(topicId, s.topic)
-      let entry = request.get(topicId)
-      if (!entry) request.set(topicId, (entry = { topicId, partitions: [] }))
-      entry.partitions.push({
-        partition: s.partition,
-        fetchOffset: s.fetchOffset!,
-        partitionMaxBytes: this.#options.tuning.partitionMaxBytes,
-        currentLeaderEpoch: -1,
-        lastFetchedEpoch: -1
-      })
-    }
+    const { request, names, requested } = fetchRequest(states, topics, this.#options.tuning.partitionMaxBytes)
     type Response = { responses: { topicId: string; partitions: FetchedPartition[] }[] }
     let response: Response
     try {
       response = await this.#consumer.fetch({
         node,
-        topics: [...request.values()] as never,
+        topics: request as never,
         maxWaitTime: maxWaitMs,
         minBytes: 1,
         maxBytes: this.#options.tuning.fetchMaxBytes,
@@ -474,31 +423,9 @@ export class GroupConsumer {
       if (!partial?.responses) return this.#fail(error, 'fetch')
       response = partial
     }
-    for (const topic of response.responses) {
-      const name = names.get(topic.topicId)
-      if (name === undefined) continue
-      for (const p of topic.partitions) {
-        const asked = requested.get(keyOf(name, p.partitionIndex))
-        const s = asked?.state
-        // Dropped when the partition was revoked, sought or re-fetched meanwhile.
-        if (!s || this.#partitions.get(s.key) !== s || s.epoch !== asked.epoch || s.fetchOffset !== asked.offset) {
-          continue
-        }
-        const result = recordsOf(name, p, asked.offset)
-        if (result.error === 'OFFSET_OUT_OF_RANGE') {
-          s.fetchOffset = undefined
-          s.outOfRange = true
-        } else if (result.error === 'STALE_METADATA') {
-          this.#consumer.clearMetadata()
-        } else if (result.error) {
-          this.#fail(result.error, 'fetch')
-        } else {
-          s.records = result.records
-          s.head = 0
-          if (result.next > s.fetchOffset) s.fetchOffset = result.next
-        }
-      }
-    }
+    const outcome = applyFetched(response.responses, names, requested, this.#partitions)
+    if (outcome.staleMetadata) this.#consumer.clearMetadata()
+    for (const error of outcome.errors) this.#fail(error, 'fetch')
   }
 
   // --- offsets ---
@@ -564,27 +491,4 @@ export class GroupConsumer {
   #bounded<T>(what: string, operation: () => Promise<T>): Promise<T> {
     return withDeadline(Promise.resolve().then(operation), this.#options.operationTimeoutMs, what)
   }
-}
-
-function newState(topic: string, partition: number, key: string): PartitionState {
-  return {
-    topic,
-    partition,
-    key,
-    fetchOffset: undefined,
-    consumed: undefined,
-    committed: undefined,
-    epoch: 0,
-    resolving: false,
-    outOfRange: false,
-    records: [],
-    head: 0,
-    error: undefined
-  }
-}
-
-function partitionsOption(list: TopicPartition[]): { topics: string[]; partitions: Record<string, number[]> } {
-  const partitions: Record<string, number[]> = {}
-  for (const p of list) (partitions[p.topic] ??= []).push(p.partition)
-  return { topics: Object.keys(partitions), partitions }
 }

@@ -1,0 +1,153 @@
+// Per-partition state of a v2 consumer instance and the pure steps over it: handing buffered records to a read,
+// building a Fetch request, and applying a Fetch response. Kept apart from the Kafka calls in group-consumer.ts.
+import { type ConsumedRecord, type TopicPartition } from '../model/consumer.ts'
+import { type FetchedPartition, recordsOf } from './fetched-records.ts'
+import { type PartitionError } from './group-offsets.ts'
+
+export interface PartitionState extends TopicPartition {
+  key: string
+  // Next offset to fetch; undefined until looked up (committed offset or auto.offset.reset).
+  fetchOffset: bigint | undefined
+  // Next offset after the last record handed to a client: what "commit everything" commits.
+  consumed: bigint | undefined
+  committed: bigint | undefined
+  // Bumped by every seek: a fetch that was in flight across it is dropped.
+  epoch: number
+  resolving: boolean
+  outOfRange: boolean
+  records: ConsumedRecord[]
+  head: number
+  error: Error | undefined
+}
+
+export const keyOf = (topic: string, partition: number): string => `${topic}\u0000${partition}`
+
+export function newState(topic: string, partition: number, key: string): PartitionState {
+  return {
+    topic,
+    partition,
+    key,
+    fetchOffset: undefined,
+    consumed: undefined,
+    committed: undefined,
+    epoch: 0,
+    resolving: false,
+    outOfRange: false,
+    records: [],
+    head: 0,
+    error: undefined
+  }
+}
+
+export function moveTo(state: PartitionState, offset: bigint): void {
+  state.fetchOffset = state.consumed = offset
+  state.epoch++
+  state.records = []
+  state.head = 0
+  state.outOfRange = false
+  state.error = undefined
+}
+
+// Moves buffered records into `out` as encoded text until the next one would pass `budget` bytes (key + value;
+// the first record always goes). A record `encode` refuses stays buffered: it fails the read when it is the
+// first, else it ends the read before it.
+export function drain(
+  states: PartitionState[],
+  out: string[],
+  budget: number,
+  encode: (record: ConsumedRecord) => string
+): { bytes: number; full: boolean } {
+  let bytes = 0
+  for (const s of states) {
+    while (s.head < s.records.length) {
+      const record = s.records[s.head]
+      const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
+      if (out.length > 0 && bytes + size > budget) return { bytes, full: true }
+      let text: string
+      try {
+        text = encode(record)
+      } catch (error) {
+        if (out.length === 0) throw error
+        return { bytes, full: true }
+      }
+      out.push(text)
+      bytes += size
+      s.head++
+      s.consumed = record.offset + 1n
+    }
+    if (s.head > 0) {
+      s.records = []
+      s.head = 0
+    }
+  }
+  return { bytes, full: bytes >= budget }
+}
+
+interface Requested {
+  state: PartitionState
+  epoch: number
+  offset: bigint
+}
+
+export function fetchRequest(
+  states: PartitionState[],
+  topics: Map<string, { id: string }>,
+  partitionMaxBytes: number
+): { request: unknown[]; names: Map<string, string>; requested: Map<string, Requested> } {
+  const requested = new Map(states.map(s => [s.key, { state: s, epoch: s.epoch, offset: s.fetchOffset! }]))
+  const names = new Map<string, string>()
+  const request = new Map<string, { topicId: string; partitions: unknown[] }>()
+  for (const s of states) {
+    const topicId = topics.get(s.topic)!.id
+    names.set(topicId, s.topic)
+    let entry = request.get(topicId)
+    if (!entry) request.set(topicId, (entry = { topicId, partitions: [] }))
+    entry.partitions.push({
+      partition: s.partition,
+      fetchOffset: s.fetchOffset!,
+      partitionMaxBytes,
+      currentLeaderEpoch: -1,
+      lastFetchedEpoch: -1
+    })
+  }
+  return { request: [...request.values()], names, requested }
+}
+
+export function applyFetched(
+  responses: { topicId: string; partitions: FetchedPartition[] }[],
+  names: Map<string, string>,
+  requested: Map<string, Requested>,
+  current: Map<string, PartitionState>
+): { staleMetadata: boolean; errors: PartitionError[] } {
+  const outcome = { staleMetadata: false, errors: [] as PartitionError[] }
+  for (const topic of responses) {
+    const name = names.get(topic.topicId)
+    if (name === undefined) continue
+    for (const p of topic.partitions) {
+      const asked = requested.get(keyOf(name, p.partitionIndex))
+      const s = asked?.state
+      // Dropped when the partition was revoked, sought or re-fetched meanwhile.
+      if (!s || current.get(s.key) !== s || s.epoch !== asked.epoch || s.fetchOffset !== asked.offset) continue
+      const result = recordsOf(name, p, asked.offset)
+      if (result.error === 'OFFSET_OUT_OF_RANGE') {
+        s.fetchOffset = undefined
+        s.outOfRange = true
+      } else if (result.error === 'STALE_METADATA') {
+        outcome.staleMetadata = true
+      } else if (result.error) {
+        outcome.errors.push(result.error)
+      } else {
+        s.records = result.records
+        s.head = 0
+        if (result.next > s.fetchOffset) s.fetchOffset = result.next
+      }
+    }
+  }
+  return outcome
+}
+
+export function partitionsOption(list: TopicPartition[]): { topics: string[]; partitions: Record<string, number[]> } {
+  const partitions: Record<string, number[]> = {}
+  for (const p of list) (partitions[p.topic] ??= []).push(p.partition)
+  return { topics: Object.keys(partitions), partitions }
+}
