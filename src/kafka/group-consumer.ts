@@ -101,7 +101,11 @@ export class GroupConsumer {
       sessionTimeout: tuning.sessionTimeoutMs,
       rebalanceTimeout: tuning.rebalanceTimeoutMs,
       heartbeatInterval: tuning.heartbeatIntervalMs,
-      protocols: [{ name: 'range', version: 1 }],
+      // range first (Java consumers' default); roundrobin too, the default of @platformatic/kafka consumers.
+      protocols: [
+        { name: 'range', version: 1 },
+        { name: 'roundrobin', version: 1 }
+      ],
       partitionAssigner: (
         _self: string,
         members: Map<string, { topics: string[] }>,
