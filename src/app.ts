@@ -19,9 +19,11 @@ import { v3Plugin } from './http/v3/index.ts'
 import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
 import { ProducePipeline } from './kafka/producer.ts'
+import { TopicsAdmin } from './kafka/topics-admin.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
+import { createTopicAdminService } from './services/topics-admin.ts'
 import { ByteBudget } from './util/byte-budget.ts'
 import { ProduceRateLimiter } from './util/rate-limiter.ts'
 
@@ -52,8 +54,13 @@ function kafkaServices(config: Config): { services: Services; close: () => Promi
   const clients = new KafkaClients({ admin: options.admin, operationTimeoutMs: config['kafka.operation.timeout.ms'] })
   const admin = new AdminFacade(clients)
   const pipeline = new ProducePipeline(options.producer, options.producerTuning)
+  const metadata = createMetadataService(admin)
   return {
-    services: { metadata: createMetadataService(admin), produce: createProduceService(pipeline) },
+    services: {
+      metadata,
+      produce: createProduceService(pipeline),
+      topicAdmin: createTopicAdminService(metadata, admin, new TopicsAdmin(clients))
+    },
     close: async () => {
       await Promise.allSettled([pipeline.close(), clients.close()])
     }

@@ -1,8 +1,10 @@
 import { type MetadataService } from './metadata.ts'
 import { type ProduceService } from './produce.ts'
+import { type TopicAdminService } from './topics-admin.ts'
 
 // Everything the HTTP layer may call, built once by app.ts and handed to the routes as a decorator.
 export interface Services {
   metadata: MetadataService
   produce: ProduceService
+  topicAdmin: TopicAdminService
 }

@@ -5,6 +5,7 @@ import { mediaTypes } from '../media.ts'
 import { clusterRoutes } from './clusters.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
 import { topicRoutes } from './topics.ts'
+import { topicAdminRoutes } from './topics-admin.ts'
 import { links } from './urls.ts'
 
 export function v3Plugin(options: { debug: boolean; authority: string; records: RecordsOptions }) {
@@ -17,6 +18,7 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     const linksFor = ({ protocol, host }: FastifyRequest) => links(app.baseUrl({ protocol, host }), options.authority)
     clusterRoutes(app, linksFor)
     topicRoutes(app, linksFor)
+    topicAdminRoutes(app, linksFor)
     recordsRoutes(app, options.records)
     done()
   }

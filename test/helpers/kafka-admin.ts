@@ -1,0 +1,54 @@
+// Reading admin state back from Kafka with the plain client, independent of the proxy: what a test changed
+// through the REST API must be visible here.
+import { type TestContext } from 'node:test'
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka'
+import { bootstrapServers } from './kafka.ts'
+
+export function rawAdmin(t: TestContext, bootstrap: string = bootstrapServers()): Admin {
+  const admin = new Admin({ clientId: 'test-readback', bootstrapBrokers: bootstrap.split(','), retries: 2 })
+  t.after(() => admin.close())
+  return admin
+}
+
+export interface RawConfig {
+  value: string | null
+  source: number
+  synonyms: { name: string; value: string | null; source: number }[]
+}
+
+// name → value/source of a topic's or a broker's configs (config source ids as Kafka sends them: 1 dynamic
+// topic, 2 dynamic broker, 3 dynamic cluster-wide default, 4 static, 5 default).
+export async function describeConfigs(
+  admin: Admin,
+  resource: { topic: string } | { broker: number }
+): Promise<Map<string, RawConfig>> {
+  const [description] = await admin.describeConfigs({
+    resources: [
+      'topic' in resource
+        ? { resourceType: ConfigResourceTypes.TOPIC, resourceName: resource.topic }
+        : { resourceType: ConfigResourceTypes.BROKER, resourceName: String(resource.broker) }
+    ],
+    includeSynonyms: true
+  })
+  return new Map(
+    description.configs.map(c => [
+      c.name,
+      {
+        value: c.value ?? null,
+        source: c.configSource,
+        synonyms: c.synonyms.map(s => ({ name: s.name, value: s.value ?? null, source: s.source }))
+      }
+    ])
+  )
+}
+
+// The topic's partitions (replicas, leader, ISR) as metadata shows them; undefined when it does not exist.
+export async function topicMetadata(admin: Admin, topic: string) {
+  if (!(await admin.listTopics({ includeInternals: true })).includes(topic)) return undefined
+  return (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)
+}
+
+// Deletes topics a test created through the proxy; missing ones are fine.
+export async function deleteTopics(admin: Admin, topics: string[]): Promise<void> {
+  await Promise.allSettled(topics.map(topic => admin.deleteTopics({ topics: [topic] })))
+}
