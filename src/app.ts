@@ -18,8 +18,10 @@ import { v2Plugin } from './http/v2/index.ts'
 import { v3Plugin } from './http/v3/index.ts'
 import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
+import { ConfigAdmin } from './kafka/configs.ts'
 import { ProducePipeline } from './kafka/producer.ts'
 import { TopicsAdmin } from './kafka/topics-admin.ts'
+import { createConfigService } from './services/configs.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
@@ -59,7 +61,8 @@ function kafkaServices(config: Config): { services: Services; close: () => Promi
     services: {
       metadata,
       produce: createProduceService(pipeline),
-      topicAdmin: createTopicAdminService(metadata, admin, new TopicsAdmin(clients))
+      topicAdmin: createTopicAdminService(metadata, admin, new TopicsAdmin(clients)),
+      configs: createConfigService(metadata, new ConfigAdmin(clients))
     },
     close: async () => {
       await Promise.allSettled([pipeline.close(), clients.close()])

@@ -1,3 +1,4 @@
+import { type ConfigService } from './configs.ts'
 import { type MetadataService } from './metadata.ts'
 import { type ProduceService } from './produce.ts'
 import { type TopicAdminService } from './topics-admin.ts'
@@ -7,4 +8,5 @@ export interface Services {
   metadata: MetadataService
   produce: ProduceService
   topicAdmin: TopicAdminService
+  configs: ConfigService
 }

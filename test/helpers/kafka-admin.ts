@@ -1,7 +1,7 @@
 // Reading admin state back from Kafka with the plain client, independent of the proxy: what a test changed
 // through the REST API must be visible here.
 import { type TestContext } from 'node:test'
-import { Admin, ConfigResourceTypes } from '@platformatic/kafka'
+import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka'
 import { bootstrapServers } from './kafka.ts'
 
 export function rawAdmin(t: TestContext, bootstrap: string = bootstrapServers()): Admin {
@@ -51,4 +51,36 @@ export async function topicMetadata(admin: Admin, topic: string) {
 // Deletes topics a test created through the proxy; missing ones are fine.
 export async function deleteTopics(admin: Admin, topics: string[]): Promise<void> {
   await Promise.allSettled(topics.map(topic => admin.deleteTopics({ topics: [topic] })))
+}
+
+// Retries an assertion until it passes: a change acknowledged by the controller reaches the brokers' metadata
+// (which describeConfigs and Metadata read) a moment later. The last failure is rethrown after `timeoutMs`.
+export async function settles(assertion: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await assertion()
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  }
+}
+
+// Removes dynamic per-broker settings a test made (with a client of its own, so it works in any t.after).
+export async function resetBrokerConfigs(brokerId: number, names: string[], bootstrap = bootstrapServers()) {
+  const admin = new Admin({ clientId: 'test-cleanup', bootstrapBrokers: bootstrap.split(','), retries: 2 })
+  try {
+    await admin.incrementalAlterConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.BROKER,
+          resourceName: String(brokerId),
+          configs: names.map(name => ({ name, configOperation: IncrementalAlterConfigOperationTypes.DELETE }))
+        }
+      ]
+    })
+  } finally {
+    await admin.close()
+  }
 }

@@ -2,8 +2,10 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { errorHandler } from '../errors.ts'
 import { mediaTypes } from '../media.ts'
+import { brokerConfigRoutes } from './broker-configs.ts'
 import { clusterRoutes } from './clusters.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
+import { topicConfigRoutes } from './topic-configs.ts'
 import { topicRoutes } from './topics.ts'
 import { topicAdminRoutes } from './topics-admin.ts'
 import { links } from './urls.ts'
@@ -19,6 +21,8 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     clusterRoutes(app, linksFor)
     topicRoutes(app, linksFor)
     topicAdminRoutes(app, linksFor)
+    topicConfigRoutes(app, linksFor)
+    brokerConfigRoutes(app, linksFor)
     recordsRoutes(app, options.records)
     done()
   }

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { startProxy } from '../../helpers/app.ts'
 import { eventually } from '../../helpers/eventually.ts'
 import { clusterId, createTopic, uniqueName } from '../../helpers/kafka.ts'
-import { deleteTopics, describeConfigs, rawAdmin, topicMetadata } from '../../helpers/kafka-admin.ts'
+import { deleteTopics, describeConfigs, rawAdmin, settles, topicMetadata } from '../../helpers/kafka-admin.ts'
 import { BASE, v3 } from '../../helpers/v3.ts'
 
 const TOPICS = '/clusters/{cluster_id}/topics'
@@ -48,7 +48,7 @@ test('create a topic: 201, Location, the topic as Kafka made it, configs applied
   assert.equal(res.headers.location, `${BASE}/clusters/${cid}/topics/${name}`)
   assert.deepEqual(res.body, topicBody(cid, name, 3, 1))
 
-  assert.equal((await topicMetadata(admin, name))?.partitionsCount, 3)
+  await settles(async () => assert.equal((await topicMetadata(admin, name))?.partitionsCount, 3))
   const configs = await describeConfigs(admin, { topic: name })
   assert.deepEqual([configs.get('cleanup.policy')?.value, configs.get('cleanup.policy')?.source], ['compact', 1])
   assert.equal(configs.get('retention.ms')?.value, '3600000')
@@ -75,10 +75,11 @@ test('create with broker defaults and with explicit replica assignments', async 
     replicas_assignments: { '0': [1], '1': [1] }
   })
   assert.deepEqual([explicit.status, explicit.body], [201, topicBody(cid, assigned, 2, 1)])
-  const metadata = await topicMetadata(admin, assigned)
-  assert.deepEqual(
-    metadata?.partitions.map(p => p.replicas),
-    [[1], [1]]
+  await settles(async () =>
+    assert.deepEqual(
+      (await topicMetadata(admin, assigned))?.partitions.map(p => p.replicas),
+      [[1], [1]]
+    )
   )
 })
 

@@ -73,7 +73,7 @@ const unusedProduce: ProduceService = {
 
 // The admin services, which these tests never reach.
 const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used')) })
-const unusedAdmin = { topicAdmin: unused } as Pick<Services, 'topicAdmin'>
+const unusedAdmin = { topicAdmin: unused, configs: unused } as Pick<Services, 'topicAdmin' | 'configs'>
 
 async function app(t: TestContext, overrides: Record<string, string> = {}) {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'unused:9092', ...overrides } })
