@@ -20,11 +20,13 @@ import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
 import { ConfigAdmin } from './kafka/configs.ts'
 import { ProducePipeline } from './kafka/producer.ts'
+import { ReassignmentsAdmin } from './kafka/reassignments.ts'
 import { TopicsAdmin } from './kafka/topics-admin.ts'
 import { createConfigService } from './services/configs.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
+import { createReplicaService } from './services/replicas.ts'
 import { createTopicAdminService } from './services/topics-admin.ts'
 import { ByteBudget } from './util/byte-budget.ts'
 import { ProduceRateLimiter } from './util/rate-limiter.ts'
@@ -62,7 +64,8 @@ function kafkaServices(config: Config): { services: Services; close: () => Promi
       metadata,
       produce: createProduceService(pipeline),
       topicAdmin: createTopicAdminService(metadata, admin, new TopicsAdmin(clients)),
-      configs: createConfigService(metadata, new ConfigAdmin(clients))
+      configs: createConfigService(metadata, new ConfigAdmin(clients)),
+      replicas: createReplicaService(metadata, admin, new ReassignmentsAdmin(clients))
     },
     close: async () => {
       await Promise.allSettled([pipeline.close(), clients.close()])

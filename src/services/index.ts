@@ -1,6 +1,7 @@
 import { type ConfigService } from './configs.ts'
 import { type MetadataService } from './metadata.ts'
 import { type ProduceService } from './produce.ts'
+import { type ReplicaService } from './replicas.ts'
 import { type TopicAdminService } from './topics-admin.ts'
 
 // Everything the HTTP layer may call, built once by app.ts and handed to the routes as a decorator.
@@ -9,4 +10,5 @@ export interface Services {
   produce: ProduceService
   topicAdmin: TopicAdminService
   configs: ConfigService
+  replicas: ReplicaService
 }

@@ -1,7 +1,14 @@
 // Reading admin state back from Kafka with the plain client, independent of the proxy: what a test changed
 // through the REST API must be visible here.
 import { type TestContext } from 'node:test'
-import { Admin, ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka'
+import {
+  Admin,
+  alterPartitionReassignmentsV0,
+  ConfigResourceTypes,
+  describeConfigsV4,
+  IncrementalAlterConfigOperationTypes,
+  kGetBootstrapConnection
+} from '@platformatic/kafka'
 import { bootstrapServers } from './kafka.ts'
 
 export function rawAdmin(t: TestContext, bootstrap: string = bootstrapServers()): Admin {
@@ -83,4 +90,31 @@ export async function resetBrokerConfigs(brokerId: number, names: string[], boot
   } finally {
     await admin.close()
   }
+}
+
+// Starts (replicas) or cancels (null) a partition reassignment with the raw protocol API (KIP-455).
+export async function alterReassignment(admin: Admin, topic: string, partition: number, replicas: number[] | null) {
+  const internals = admin as unknown as Record<symbol, (cb: (error: Error | null, value: unknown) => void) => void>
+  const connection = await new Promise((resolve, reject) =>
+    internals[kGetBootstrapConnection]((error, value) => (error ? reject(error) : resolve(value)))
+  )
+  await alterPartitionReassignmentsV0.api.async(connection as never, 30_000, true, [
+    { name: topic, partitions: [{ partitionIndex: partition, replicas }] }
+  ])
+}
+
+// The dynamic cluster-wide broker defaults (name → value), read raw: the client's describeConfigs() sends the
+// default resource (name "") to a broker 0.
+export async function clusterDefaults(admin: Admin): Promise<Map<string, string | null>> {
+  const internals = admin as unknown as Record<symbol, (cb: (error: Error | null, value: unknown) => void) => void>
+  const connection = await new Promise((resolve, reject) =>
+    internals[kGetBootstrapConnection]((error, value) => (error ? reject(error) : resolve(value)))
+  )
+  const response = await describeConfigsV4.api.async(
+    connection as never,
+    [{ resourceType: ConfigResourceTypes.BROKER, resourceName: '', configurationKeys: null }],
+    false,
+    false
+  )
+  return new Map(response.results[0].configs.map(c => [c.name, c.value ?? null]))
 }

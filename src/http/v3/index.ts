@@ -5,6 +5,7 @@ import { mediaTypes } from '../media.ts'
 import { brokerConfigRoutes } from './broker-configs.ts'
 import { clusterRoutes } from './clusters.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
+import { replicaRoutes } from './replicas.ts'
 import { topicConfigRoutes } from './topic-configs.ts'
 import { topicRoutes } from './topics.ts'
 import { topicAdminRoutes } from './topics-admin.ts'
@@ -23,6 +24,7 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     topicAdminRoutes(app, linksFor)
     topicConfigRoutes(app, linksFor)
     brokerConfigRoutes(app, linksFor)
+    replicaRoutes(app, linksFor)
     recordsRoutes(app, options.records)
     done()
   }

@@ -73,7 +73,10 @@ const unusedProduce: ProduceService = {
 
 // The admin services, which these tests never reach.
 const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used')) })
-const unusedAdmin = { topicAdmin: unused, configs: unused } as Pick<Services, 'topicAdmin' | 'configs'>
+const unusedAdmin = { topicAdmin: unused, configs: unused, replicas: unused } as Pick<
+  Services,
+  'topicAdmin' | 'configs' | 'replicas'
+>
 
 async function app(t: TestContext, overrides: Record<string, string> = {}) {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'unused:9092', ...overrides } })
