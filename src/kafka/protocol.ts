@@ -31,9 +31,15 @@ interface Internals {
     operationId: string,
     operation: (cb: Callback<unknown>, attempt: number) => void,
     cb: Callback<unknown>,
-    attempt?: number
+    attempt?: number,
+    errors?: Error[],
+    shouldSkipRetry?: (error: Error) => boolean
   ): void
 }
+
+// A broker's answer is final (a topic it does not know stays unknown on a retry); only failures to get an
+// answer (connection, timeout) are retried.
+const answered = (error: Error) => (error as { response?: unknown }).response !== undefined
 
 export type Target = 'any' | { brokerId: number }
 
@@ -86,7 +92,9 @@ export function callApi<T>(
         })
       },
       (error, response) => (error ? reject(error) : resolve(response as T)),
-      0
+      0,
+      [],
+      answered
     )
   })
 }
