@@ -19,12 +19,18 @@ import { v2Plugin } from './http/v2/index.ts'
 import { v3Plugin } from './http/v3/index.ts'
 import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
+import { ConfigAdmin } from './kafka/configs.ts'
 import { GroupConsumer } from './kafka/group-consumer.ts'
 import { ProducePipeline } from './kafka/producer.ts'
+import { ReassignmentsAdmin } from './kafka/reassignments.ts'
+import { TopicsAdmin } from './kafka/topics-admin.ts'
+import { createConfigService } from './services/configs.ts'
 import { createConsumerService } from './services/consumers.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
+import { createReplicaService } from './services/replicas.ts'
+import { createTopicAdminService } from './services/topics-admin.ts'
 import { ByteBudget } from './util/byte-budget.ts'
 import { ProduceRateLimiter } from './util/rate-limiter.ts'
 
@@ -80,8 +86,16 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
       }),
     onError
   )
+  const metadata = createMetadataService(admin)
   return {
-    services: { metadata: createMetadataService(admin), produce: createProduceService(pipeline), consumers },
+    services: {
+      metadata,
+      produce: createProduceService(pipeline),
+      consumers,
+      topicAdmin: createTopicAdminService(metadata, admin, new TopicsAdmin(clients)),
+      configs: createConfigService(metadata, new ConfigAdmin(clients)),
+      replicas: createReplicaService(metadata, admin, new ReassignmentsAdmin(clients))
+    },
     close: async () => {
       await consumers.close()
       await Promise.allSettled([pipeline.close(), clients.close()])

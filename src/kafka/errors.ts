@@ -29,7 +29,7 @@ export function toRestError(error: unknown, what: string): RestError {
   if (protocol) {
     const spec: ErrorSpec = errors[brokerErrorTable[protocol.apiId!] ?? 'kafka']
     const message =
-      spec === errors.unknownTopicOrPartition ? spec.message : (protocol.serverErrorMessage ?? protocol.message)
+      spec === errors.unknownTopicOrPartition ? spec.message : protocol.serverErrorMessage || protocol.message
     return new RestError(spec, message, { cause: error })
   }
   if (all.some(e => e.code === 'PLT_KFK_AUTHENTICATION')) {

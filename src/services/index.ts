@@ -1,10 +1,16 @@
 import { type ConsumerService } from './consumers.ts'
+import { type ConfigService } from './configs.ts'
 import { type MetadataService } from './metadata.ts'
 import { type ProduceService } from './produce.ts'
+import { type ReplicaService } from './replicas.ts'
+import { type TopicAdminService } from './topics-admin.ts'
 
 // Everything the HTTP layer may call, built once by app.ts and handed to the routes as a decorator.
 export interface Services {
   metadata: MetadataService
   produce: ProduceService
   consumers: ConsumerService
+  topicAdmin: TopicAdminService
+  configs: ConfigService
+  replicas: ReplicaService
 }

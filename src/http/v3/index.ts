@@ -2,9 +2,13 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { errorHandler } from '../errors.ts'
 import { mediaTypes } from '../media.ts'
+import { brokerConfigRoutes } from './broker-configs.ts'
 import { clusterRoutes } from './clusters.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
+import { replicaRoutes } from './replicas.ts'
+import { topicConfigRoutes } from './topic-configs.ts'
 import { topicRoutes } from './topics.ts'
+import { topicAdminRoutes } from './topics-admin.ts'
 import { links } from './urls.ts'
 
 export function v3Plugin(options: { debug: boolean; authority: string; records: RecordsOptions }) {
@@ -17,6 +21,10 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     const linksFor = ({ protocol, host }: FastifyRequest) => links(app.baseUrl({ protocol, host }), options.authority)
     clusterRoutes(app, linksFor)
     topicRoutes(app, linksFor)
+    topicAdminRoutes(app, linksFor)
+    topicConfigRoutes(app, linksFor)
+    brokerConfigRoutes(app, linksFor)
+    replicaRoutes(app, linksFor)
     recordsRoutes(app, options.records)
     done()
   }

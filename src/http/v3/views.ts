@@ -1,5 +1,6 @@
 // Model → v3 JSON: the kind/metadata envelope, then the entity fields, then relationships (URLs, never
 // embedded objects), as in Confluent's v3 entities.
+import { type TopicSummary } from '../../model/admin.ts'
 import { type Broker, type Cluster, type Partition, type PartitionOffsets, type Topic } from '../../model/cluster.ts'
 import { type Links, related } from './urls.ts'
 
@@ -38,6 +39,16 @@ export function brokerView(l: Links, cid: string, b: Broker) {
 }
 
 export function topicView(l: Links, cid: string, t: Topic) {
+  return topicSummaryView(l, cid, {
+    name: t.name,
+    isInternal: t.isInternal,
+    partitionsCount: t.partitions.length,
+    replicationFactor: t.partitions[0]?.replicas.length ?? 0
+  })
+}
+
+// A topic known by its counts only (as CreateTopics answers).
+export function topicSummaryView(l: Links, cid: string, t: TopicSummary) {
   const base = ['clusters', cid, 'topics', t.name] as const
   return {
     kind: 'KafkaTopic',
@@ -45,8 +56,8 @@ export function topicView(l: Links, cid: string, t: Topic) {
     cluster_id: cid,
     topic_name: t.name,
     is_internal: t.isInternal,
-    replication_factor: t.partitions[0]?.replicas.length ?? 0,
-    partitions_count: t.partitions.length,
+    replication_factor: t.replicationFactor,
+    partitions_count: t.partitionsCount,
     partitions: related(l.url(...base, 'partitions')),
     configs: related(l.url(...base, 'configs')),
     partition_reassignments: related(l.url(...base, 'partitions', '-', 'reassignment')),

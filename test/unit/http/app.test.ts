@@ -6,9 +6,9 @@ import { loadConfig } from '../../../src/config/load.ts'
 import { errors } from '../../../src/errors/codes.ts'
 import { RestError } from '../../../src/errors/rest-error.ts'
 import { type Cluster, type Topic } from '../../../src/model/cluster.ts'
+import { type Services } from '../../../src/services/index.ts'
 import { type MetadataService } from '../../../src/services/metadata.ts'
 import { type ProduceService } from '../../../src/services/produce.ts'
-import { type ConsumerService } from '../../../src/services/consumers.ts'
 
 const cluster: Cluster = {
   id: 'cid',
@@ -65,22 +65,23 @@ const fake: MetadataService = {
     p === 0 ? Promise.resolve({ earliest: 3n, latest: 42n }) : Promise.reject(new RestError(errors.partitionNotFound))
 }
 
-const unusedConsumers = new Proxy({} as ConsumerService, {
-  get: () => () => {
-    throw new Error('not used')
-  }
-})
-
 const unusedProduce: ProduceService = {
   partitions: () => Promise.reject(new Error('not used')),
   produce: () => Promise.reject(new Error('not used')),
   produceOne: () => Promise.reject(new Error('not used'))
 }
 
+// The admin services, which these tests never reach.
+const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used')) })
+const unusedAdmin = { topicAdmin: unused, configs: unused, replicas: unused, consumers: unused } as Pick<
+  Services,
+  'topicAdmin' | 'configs' | 'replicas' | 'consumers'
+>
+
 async function app(t: TestContext, overrides: Record<string, string> = {}) {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'unused:9092', ...overrides } })
   const instance = await buildApp(config, {
-    services: { metadata: fake, produce: unusedProduce, consumers: unusedConsumers },
+    services: { metadata: fake, produce: unusedProduce, ...unusedAdmin },
     logger: false
   })
   t.after(() => instance.close())
@@ -253,7 +254,7 @@ test('an unexpected failure is a 500 in Confluent form; debug appends the cause'
     services: {
       metadata: { ...fake, listTopics: () => Promise.reject(new Error('boom')) },
       produce: unusedProduce,
-      consumers: unusedConsumers
+      ...unusedAdmin
     },
     logger: false
   })

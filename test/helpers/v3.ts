@@ -1,0 +1,39 @@
+// One v3 request through app.inject(): checks the exact content type of any body and validates it against
+// Confluent's OpenAPI file for the given path template (null for endpoints the file lacks).
+import assert from 'node:assert/strict'
+import { type FastifyInstance } from 'fastify'
+import { assertMatchesSpec } from './openapi.ts'
+
+export const HOST = 'proxy.test:8082'
+export const BASE = `http://${HOST}/v3`
+
+export interface V3Response {
+  status: number
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON body, asserted field by field
+  body: any
+  headers: Record<string, unknown>
+}
+
+export async function v3(
+  app: FastifyInstance,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  template: string | null,
+  body?: unknown
+): Promise<V3Response> {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+  const res = await app.inject({
+    method,
+    url: `/v3${path}`,
+    headers: { host: HOST, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+    payload
+  })
+  if (res.statusCode === 204) {
+    assert.equal(res.body, '', `${method} ${path}: 204 without a body`)
+    return { status: 204, body: undefined, headers: res.headers }
+  }
+  assert.equal(res.headers['content-type'], 'application/json', `${method} ${path}`)
+  const parsed = res.json()
+  if (template !== null) assertMatchesSpec(method, template, res.statusCode, parsed)
+  return { status: res.statusCode, body: parsed, headers: res.headers }
+}
