@@ -18,7 +18,9 @@ import { v2Plugin } from './http/v2/index.ts'
 import { v3Plugin } from './http/v3/index.ts'
 import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
+import { GroupsFacade } from './kafka/groups.ts'
 import { ProducePipeline } from './kafka/producer.ts'
+import { createConsumerGroupService } from './services/consumer-groups.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
@@ -52,8 +54,14 @@ function kafkaServices(config: Config): { services: Services; close: () => Promi
   const clients = new KafkaClients({ admin: options.admin, operationTimeoutMs: config['kafka.operation.timeout.ms'] })
   const admin = new AdminFacade(clients)
   const pipeline = new ProducePipeline(options.producer, options.producerTuning)
+  const metadata = createMetadataService(admin)
+  const groups = new GroupsFacade(clients)
   return {
-    services: { metadata: createMetadataService(admin), produce: createProduceService(pipeline) },
+    services: {
+      metadata,
+      produce: createProduceService(pipeline),
+      consumerGroups: createConsumerGroupService(() => metadata.cluster(), groups)
+    },
     close: async () => {
       await Promise.allSettled([pipeline.close(), clients.close()])
     }

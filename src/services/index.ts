@@ -1,3 +1,4 @@
+import { type ConsumerGroupService } from './consumer-groups.ts'
 import { type MetadataService } from './metadata.ts'
 import { type ProduceService } from './produce.ts'
 
@@ -5,4 +6,5 @@ import { type ProduceService } from './produce.ts'
 export interface Services {
   metadata: MetadataService
   produce: ProduceService
+  consumerGroups: ConsumerGroupService
 }

@@ -3,6 +3,7 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { errorHandler } from '../errors.ts'
 import { mediaTypes } from '../media.ts'
 import { clusterRoutes } from './clusters.ts'
+import { consumerGroupRoutes } from './consumer-groups.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
 import { topicRoutes } from './topics.ts'
 import { links } from './urls.ts'
@@ -18,6 +19,7 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     clusterRoutes(app, linksFor)
     topicRoutes(app, linksFor)
     recordsRoutes(app, options.records)
+    consumerGroupRoutes(app, linksFor)
     done()
   }
 }

@@ -8,6 +8,7 @@ import { RestError } from '../../../src/errors/rest-error.ts'
 import { type Cluster, type Topic } from '../../../src/model/cluster.ts'
 import { type MetadataService } from '../../../src/services/metadata.ts'
 import { type ProduceService } from '../../../src/services/produce.ts'
+import { type Services } from '../../../src/services/index.ts'
 
 const cluster: Cluster = {
   id: 'cid',
@@ -70,9 +71,16 @@ const unusedProduce: ProduceService = {
   produceOne: () => Promise.reject(new Error('not used'))
 }
 
+// The admin services these tests never reach: every method rejects.
+const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used')) })
+const unusedAdmin = { consumerGroups: unused } as Omit<Services, 'metadata' | 'produce'>
+
 async function app(t: TestContext, overrides: Record<string, string> = {}) {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'unused:9092', ...overrides } })
-  const instance = await buildApp(config, { services: { metadata: fake, produce: unusedProduce }, logger: false })
+  const instance = await buildApp(config, {
+    services: { metadata: fake, produce: unusedProduce, ...unusedAdmin },
+    logger: false
+  })
   t.after(() => instance.close())
   return instance
 }
@@ -240,7 +248,11 @@ test('api.v2.enable=false and api.v3.enable=false remove the APIs (404)', async 
 test('an unexpected failure is a 500 in Confluent form; debug appends the cause', async t => {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'x:1' } })
   const broken = await buildApp(config, {
-    services: { metadata: { ...fake, listTopics: () => Promise.reject(new Error('boom')) }, produce: unusedProduce },
+    services: {
+      metadata: { ...fake, listTopics: () => Promise.reject(new Error('boom')) },
+      produce: unusedProduce,
+      ...unusedAdmin
+    },
     logger: false
   })
   t.after(() => broken.close())
