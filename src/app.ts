@@ -16,10 +16,12 @@ import { installAdmission } from './http/plugins/admission.ts'
 import { installMediaTypes } from './http/plugins/media-types.ts'
 import { v2Plugin } from './http/v2/index.ts'
 import { v3Plugin } from './http/v3/index.ts'
+import { AclsFacade } from './kafka/acls.ts'
 import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
 import { GroupsFacade } from './kafka/groups.ts'
 import { ProducePipeline } from './kafka/producer.ts'
+import { createAclService } from './services/acls.ts'
 import { createConsumerGroupService } from './services/consumer-groups.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
@@ -60,7 +62,8 @@ function kafkaServices(config: Config): { services: Services; close: () => Promi
     services: {
       metadata,
       produce: createProduceService(pipeline),
-      consumerGroups: createConsumerGroupService(() => metadata.cluster(), groups)
+      consumerGroups: createConsumerGroupService(() => metadata.cluster(), groups),
+      acls: createAclService(id => metadata.requireCluster(id), new AclsFacade(clients))
     },
     close: async () => {
       await Promise.allSettled([pipeline.close(), clients.close()])

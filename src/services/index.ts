@@ -1,3 +1,4 @@
+import { type AclService } from './acls.ts'
 import { type ConsumerGroupService } from './consumer-groups.ts'
 import { type MetadataService } from './metadata.ts'
 import { type ProduceService } from './produce.ts'
@@ -7,4 +8,5 @@ export interface Services {
   metadata: MetadataService
   produce: ProduceService
   consumerGroups: ConsumerGroupService
+  acls: AclService
 }

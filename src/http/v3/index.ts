@@ -2,6 +2,7 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { errorHandler } from '../errors.ts'
 import { mediaTypes } from '../media.ts'
+import { aclRoutes } from './acls.ts'
 import { clusterRoutes } from './clusters.ts'
 import { consumerGroupRoutes } from './consumer-groups.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
@@ -20,6 +21,7 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     topicRoutes(app, linksFor)
     recordsRoutes(app, options.records)
     consumerGroupRoutes(app, linksFor)
+    aclRoutes(app, linksFor)
     done()
   }
 }
