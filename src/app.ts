@@ -23,6 +23,7 @@ import { GroupsFacade } from './kafka/groups.ts'
 import { ProducePipeline } from './kafka/producer.ts'
 import { createAclService } from './services/acls.ts'
 import { createConsumerGroupService } from './services/consumer-groups.ts'
+import { createGroupAdminService } from './services/group-admin.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
@@ -63,6 +64,11 @@ function kafkaServices(config: Config): { services: Services; close: () => Promi
       metadata,
       produce: createProduceService(pipeline),
       consumerGroups: createConsumerGroupService(() => metadata.cluster(), groups),
+      groupAdmin: createGroupAdminService({
+        cluster: () => metadata.cluster(),
+        topics: names => admin.topics(names),
+        groups
+      }),
       acls: createAclService(id => metadata.requireCluster(id), new AclsFacade(clients))
     },
     close: async () => {

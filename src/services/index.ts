@@ -1,5 +1,6 @@
 import { type AclService } from './acls.ts'
 import { type ConsumerGroupService } from './consumer-groups.ts'
+import { type GroupAdminService } from './group-admin.ts'
 import { type MetadataService } from './metadata.ts'
 import { type ProduceService } from './produce.ts'
 
@@ -8,5 +9,6 @@ export interface Services {
   metadata: MetadataService
   produce: ProduceService
   consumerGroups: ConsumerGroupService
+  groupAdmin: GroupAdminService
   acls: AclService
 }

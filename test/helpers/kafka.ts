@@ -68,6 +68,7 @@ export interface RawRecord {
   value?: Buffer
   partition?: number
   headers?: Map<Buffer, Buffer>
+  timestamp?: bigint
 }
 
 /** Produces records as raw bytes (acks=all) with the plain client; returns the base offset of each partition's batch. */

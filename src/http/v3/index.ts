@@ -5,6 +5,7 @@ import { mediaTypes } from '../media.ts'
 import { aclRoutes } from './acls.ts'
 import { clusterRoutes } from './clusters.ts'
 import { consumerGroupRoutes } from './consumer-groups.ts'
+import { groupAdminRoutes } from './group-admin.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
 import { topicRoutes } from './topics.ts'
 import { links } from './urls.ts'
@@ -21,6 +22,7 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     topicRoutes(app, linksFor)
     recordsRoutes(app, options.records)
     consumerGroupRoutes(app, linksFor)
+    groupAdminRoutes(app)
     aclRoutes(app, linksFor)
     done()
   }

@@ -322,6 +322,63 @@ test('Kafka refusing the proxy principal is 403/40301', async t => {
   assert.deepEqual(await kafkaAcls(), [])
 })
 
+test('consumer groups as a principal with few rights: filtered list, 404 to read, 403 to change', async t => {
+  const admin = new Admin({ clientId: 'test-acls', bootstrapBrokers: [cluster.bootstrapServers] })
+  try {
+    await admin.createTopics({ topics: ['group-topic'], partitions: 1 })
+    for (const groupId of ['alice-g', 'other-g']) {
+      await admin.alterConsumerGroupOffsets({
+        groupId,
+        topics: [{ name: 'group-topic', partitionOffsets: [{ partition: 0, offset: 0n }] }]
+      })
+    }
+    await admin.createAcls({
+      creations: [
+        {
+          resourceType: ResourceTypes.GROUP,
+          resourceName: 'alice-',
+          resourcePatternType: ResourcePatternTypes.PREFIXED,
+          principal: 'User:alice',
+          host: '*',
+          operation: AclOperations.DESCRIBE,
+          permissionType: AclPermissionTypes.ALLOW
+        }
+      ]
+    })
+  } finally {
+    await admin.close()
+  }
+  const alice = await proxyAs(t, 'alice')
+  const cid = cluster.clusterId
+  const get = async (path: string) => {
+    const res = await alice.inject({ url: `/v3/clusters/${cid}${path}`, headers: { host: HOST } })
+    return { status: res.statusCode, body: res.json() }
+  }
+  // Kafka lists only the groups the principal may describe.
+  const list = await get('/consumer-groups')
+  assert.equal(list.status, 200)
+  assert.deepEqual(
+    list.body.data.map((g: { consumer_group_id: string }) => g.consumer_group_id),
+    ['alice-g']
+  )
+  // Reading a group Kafka will not describe is a 404, as upstream; changing it is the real reason, 403.
+  assert.deepEqual(await get('/consumer-groups/other-g'), {
+    status: 404,
+    body: { error_code: 404, message: 'HTTP 404 Not Found' }
+  })
+  const deleteOther = await alice.inject({ method: 'DELETE', url: `/v3/clusters/${cid}/consumer-groups/other-g` })
+  assert.deepEqual(
+    [deleteOther.statusCode, deleteOther.json()],
+    [403, { error_code: 40301, message: 'Not authorized to access group: other-g' }]
+  )
+  // alice may describe alice-g but not delete it: Kafka's refusal, 403/40301.
+  const deleteOwn = await alice.inject({ method: 'DELETE', url: `/v3/clusters/${cid}/consumer-groups/alice-g` })
+  assert.deepEqual(
+    [deleteOwn.statusCode, deleteOwn.json()],
+    [403, { error_code: 40301, message: 'Group authorization failed.' }]
+  )
+})
+
 test('without an authorizer, ACL calls are 400/40002 (shared broker)', async t => {
   const app = await startProxy(t)
   const res = await app.inject({ url: '/v3/clusters/x/acls?resource_type=TOPIC', headers: { host: HOST } })

@@ -73,7 +73,10 @@ const unusedProduce: ProduceService = {
 
 // The admin services these tests never reach: every method rejects.
 const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used')) })
-const unusedAdmin = { consumerGroups: unused, acls: unused } as Omit<Services, 'metadata' | 'produce'>
+const unusedAdmin = { consumerGroups: unused, groupAdmin: unused, acls: unused } as Omit<
+  Services,
+  'metadata' | 'produce'
+>
 
 async function app(t: TestContext, overrides: Record<string, string> = {}) {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'unused:9092', ...overrides } })
