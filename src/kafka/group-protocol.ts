@@ -58,59 +58,75 @@ function readAssignment(r: Reader): TopicPartition[] {
   return partitions
 }
 
-function consumerGroupDescribe(version: 0 | 1) {
-  const createRequest = (groupIds: string[]) =>
-    Writer.create()
-      .appendArray(groupIds, (w, id) => w.appendString(id), true, false)
-      .appendBoolean(false)
-      .appendTaggedFields()
-
-  const parseResponse = (_correlationId: number, _apiKey: number, _apiVersion: number, reader: Reader) => {
-    reader.readInt32() // throttle time
-    const groups = reader.readArray(
-      (r): DescribedConsumerGroup => {
-        const group: DescribedConsumerGroup = {
-          errorCode: r.readInt16(),
-          errorMessage: r.readNullableString(),
-          groupId: r.readString(),
-          groupState: r.readString(),
-          assignorName: '',
-          members: []
-        }
-        r.readInt32() // group epoch
-        r.readInt32() // assignment epoch
-        group.assignorName = r.readString()
-        group.members = r.readArray(
-          r => {
-            const memberId = r.readString()
-            const instanceId = r.readNullableString()
-            r.readNullableString() // rack
-            r.readInt32() // member epoch
-            const clientId = r.readString()
-            r.readString() // client host
-            r.readArray(r => r.readString(), true, false) // subscribed topic names
-            r.readNullableString() // subscribed topic regex
-            const assignment = readAssignment(r)
-            readAssignment(r) // target assignment
-            const memberType = version >= 1 ? r.readInt8() : -1
-            r.readTaggedFields()
-            return { memberId, instanceId, clientId, assignment, memberType }
-          },
-          true,
-          false
-        )
-        r.readInt32() // authorized operations
-        r.readTaggedFields()
-        return group
-      },
-      true,
-      false
-    )
-    reader.readTaggedFields()
-    return groups
-  }
-  return createAPI<[string[]], DescribedConsumerGroup[]>(69, version, createRequest, parseResponse)
+/*
+ConsumerGroupDescribe Request (Version: 0-1) => [group_ids] include_authorized_operations TAG_BUFFER
+ConsumerGroupDescribe Response (Version: 0-1) => throttle_time_ms [groups] TAG_BUFFER
+  groups => error_code error_message group_id group_state group_epoch assignment_epoch assignor_name [members]
+            authorized_operations TAG_BUFFER
+    members => member_id instance_id rack_id member_epoch client_id client_host [subscribed_topic_names]
+               subscribed_topic_regex assignment target_assignment member_type(v1+, INT8) TAG_BUFFER
+      assignment, target_assignment => [topic_partitions] TAG_BUFFER
+        topic_partitions => topic_id topic_name [partitions] TAG_BUFFER
+*/
+export function writeConsumerGroupDescribeRequest(groupIds: string[]): Writer {
+  return Writer.create()
+    .appendArray(groupIds, (w, id) => w.appendString(id), true, false)
+    .appendBoolean(false)
+    .appendTaggedFields()
 }
+
+export function readConsumerGroupDescribeResponse(version: 0 | 1, reader: Reader): DescribedConsumerGroup[] {
+  reader.readInt32() // throttle time
+  const groups = reader.readArray(
+    (r): DescribedConsumerGroup => {
+      const group: DescribedConsumerGroup = {
+        errorCode: r.readInt16(),
+        errorMessage: r.readNullableString(),
+        groupId: r.readString(),
+        groupState: r.readString(),
+        assignorName: '',
+        members: []
+      }
+      r.readInt32() // group epoch
+      r.readInt32() // assignment epoch
+      group.assignorName = r.readString()
+      group.members = r.readArray(
+        r => {
+          const memberId = r.readString()
+          const instanceId = r.readNullableString()
+          r.readNullableString() // rack
+          r.readInt32() // member epoch
+          const clientId = r.readString()
+          r.readString() // client host
+          r.readArray(r => r.readString(), true, false) // subscribed topic names
+          r.readNullableString() // subscribed topic regex
+          const assignment = readAssignment(r)
+          readAssignment(r) // target assignment
+          const memberType = version >= 1 ? r.readInt8() : -1
+          r.readTaggedFields()
+          return { memberId, instanceId, clientId, assignment, memberType }
+        },
+        true,
+        false
+      )
+      r.readInt32() // authorized operations
+      r.readTaggedFields()
+      return group
+    },
+    true,
+    false
+  )
+  reader.readTaggedFields()
+  return groups
+}
+
+const consumerGroupDescribe = (version: 0 | 1) =>
+  createAPI<[string[]], DescribedConsumerGroup[]>(
+    69,
+    version,
+    writeConsumerGroupDescribeRequest,
+    (_c, _k, _v, reader) => readConsumerGroupDescribeResponse(version, reader)
+  )
 
 const consumerGroupDescribeApis = { 0: consumerGroupDescribe(0), 1: consumerGroupDescribe(1) }
 
