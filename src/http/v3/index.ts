@@ -6,6 +6,7 @@ import { aclRoutes } from './acls.ts'
 import { clusterRoutes } from './clusters.ts'
 import { consumerGroupRoutes } from './consumer-groups.ts'
 import { groupAdminRoutes } from './group-admin.ts'
+import { openApiRoutes } from './openapi.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
 import { topicRoutes } from './topics.ts'
 import { links } from './urls.ts'
@@ -24,6 +25,7 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     consumerGroupRoutes(app, linksFor)
     groupAdminRoutes(app)
     aclRoutes(app, linksFor)
+    openApiRoutes(app)
     done()
   }
 }
