@@ -87,7 +87,8 @@ async function call(app: App, method: 'GET' | 'POST' | 'DELETE', path: string, p
     ...(payload === undefined ? {} : { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) })
   })
   const body = res.body === '' ? undefined : res.json()
-  if (body !== undefined && !path.includes(':batch')) assertMatchesSpec(method, TEMPLATE, res.statusCode, body)
+  const template = path.split('?')[0].endsWith(':batch') ? `${TEMPLATE}:batch` : TEMPLATE
+  if (body !== undefined) assertMatchesSpec(method, template, res.statusCode, body)
   return { status: res.statusCode, body, headers: res.headers }
 }
 
@@ -350,19 +351,20 @@ test('consumer groups as a principal with few rights: filtered list, 404 to read
   }
   const alice = await proxyAs(t, 'alice')
   const cid = cluster.clusterId
-  const get = async (path: string) => {
+  const get = async (path: string, template: string) => {
     const res = await alice.inject({ url: `/v3/clusters/${cid}${path}`, headers: { host: HOST } })
+    assertMatchesSpec('GET', `/clusters/{cluster_id}${template}`, res.statusCode, res.json())
     return { status: res.statusCode, body: res.json() }
   }
   // Kafka lists only the groups the principal may describe.
-  const list = await get('/consumer-groups')
+  const list = await get('/consumer-groups', '/consumer-groups')
   assert.equal(list.status, 200)
   assert.deepEqual(
     list.body.data.map((g: { consumer_group_id: string }) => g.consumer_group_id),
     ['alice-g']
   )
   // Reading a group Kafka will not describe is a 404, as upstream; changing it is the real reason, 403.
-  assert.deepEqual(await get('/consumer-groups/other-g'), {
+  assert.deepEqual(await get('/consumer-groups/other-g', '/consumer-groups/{consumer_group_id}'), {
     status: 404,
     body: { error_code: 404, message: 'HTTP 404 Not Found' }
   })
@@ -385,6 +387,7 @@ test('without an authorizer, ACL calls are 400/40002 (shared broker)', async t =
   // The cluster check comes first: a wrong id is still a 404.
   assert.equal(res.statusCode, 404)
   const real = await app.inject({ url: `/v3/clusters/${clusterId()}/acls`, headers: { host: HOST } })
+  assertMatchesSpec('GET', TEMPLATE, real.statusCode, real.json())
   assert.equal(real.statusCode, 400)
   assert.equal(real.json().error_code, 40002)
   assert.match(real.json().message, /No Authorizer is configured/)
