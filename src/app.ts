@@ -17,15 +17,20 @@ import { installAdmission } from './http/plugins/admission.ts'
 import { installMediaTypes } from './http/plugins/media-types.ts'
 import { v2Plugin } from './http/v2/index.ts'
 import { v3Plugin } from './http/v3/index.ts'
+import { AclsFacade } from './kafka/acls.ts'
 import { AdminFacade } from './kafka/admin.ts'
 import { KafkaClients } from './kafka/clients.ts'
 import { ConfigAdmin } from './kafka/configs.ts'
 import { GroupConsumer } from './kafka/group-consumer.ts'
+import { GroupsFacade } from './kafka/groups.ts'
 import { ProducePipeline } from './kafka/producer.ts'
 import { ReassignmentsAdmin } from './kafka/reassignments.ts'
 import { TopicsAdmin } from './kafka/topics-admin.ts'
 import { createConfigService } from './services/configs.ts'
 import { createConsumerService } from './services/consumers.ts'
+import { createAclService } from './services/acls.ts'
+import { createConsumerGroupService } from './services/consumer-groups.ts'
+import { createGroupAdminService } from './services/group-admin.ts'
 import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
@@ -87,6 +92,7 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
     onError
   )
   const metadata = createMetadataService(admin)
+  const groups = new GroupsFacade(clients)
   return {
     services: {
       metadata,
@@ -94,7 +100,14 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
       consumers,
       topicAdmin: createTopicAdminService(metadata, admin, new TopicsAdmin(clients)),
       configs: createConfigService(metadata, new ConfigAdmin(clients)),
-      replicas: createReplicaService(metadata, admin, new ReassignmentsAdmin(clients))
+      replicas: createReplicaService(metadata, admin, new ReassignmentsAdmin(clients)),
+      consumerGroups: createConsumerGroupService(() => metadata.cluster(), groups),
+      groupAdmin: createGroupAdminService({
+        cluster: () => metadata.cluster(),
+        topics: names => admin.topics(names),
+        groups
+      }),
+      acls: createAclService(id => metadata.requireCluster(id), new AclsFacade(clients))
     },
     close: async () => {
       await consumers.close()

@@ -43,6 +43,12 @@ export function toRestError(error: unknown, what: string): RestError {
   return new RestError(errors.kafka, `${what} failed: ${firstMessage(all)}`, { cause: error })
 }
 
+// The broker's error name (e.g. NON_EMPTY_GROUP) inside whatever the client threw, for callers that answer one
+// specific broker error themselves before the generic mapping.
+export function protocolErrorName(error: unknown): string | undefined {
+  return [...leaves(error)].find(e => e.code === 'PLT_KFK_PROTOCOL' && e.apiId)?.apiId
+}
+
 function firstMessage(all: ClientError[]): string {
   return all.find(e => e.message)?.message ?? 'unknown error'
 }

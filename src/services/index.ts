@@ -1,3 +1,6 @@
+import { type AclService } from './acls.ts'
+import { type ConsumerGroupService } from './consumer-groups.ts'
+import { type GroupAdminService } from './group-admin.ts'
 import { type ConsumerService } from './consumers.ts'
 import { type ConfigService } from './configs.ts'
 import { type MetadataService } from './metadata.ts'
@@ -13,4 +16,7 @@ export interface Services {
   topicAdmin: TopicAdminService
   configs: ConfigService
   replicas: ReplicaService
+  consumerGroups: ConsumerGroupService
+  groupAdmin: GroupAdminService
+  acls: AclService
 }

@@ -2,8 +2,12 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { errorHandler } from '../errors.ts'
 import { mediaTypes } from '../media.ts'
+import { aclRoutes } from './acls.ts'
 import { brokerConfigRoutes } from './broker-configs.ts'
 import { clusterRoutes } from './clusters.ts'
+import { consumerGroupRoutes } from './consumer-groups.ts'
+import { groupAdminRoutes } from './group-admin.ts'
+import { openApiRoutes } from './openapi.ts'
 import { type RecordsOptions, recordsRoutes } from './records.ts'
 import { replicaRoutes } from './replicas.ts'
 import { topicConfigRoutes } from './topic-configs.ts'
@@ -26,6 +30,10 @@ export function v3Plugin(options: { debug: boolean; authority: string; records: 
     brokerConfigRoutes(app, linksFor)
     replicaRoutes(app, linksFor)
     recordsRoutes(app, options.records)
+    consumerGroupRoutes(app, linksFor)
+    groupAdminRoutes(app)
+    aclRoutes(app, linksFor)
+    openApiRoutes(app)
     done()
   }
 }

@@ -71,12 +71,17 @@ const unusedProduce: ProduceService = {
   produceOne: () => Promise.reject(new Error('not used'))
 }
 
-// The admin services, which these tests never reach.
+// The admin services, which these tests never reach: every method rejects.
 const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used')) })
-const unusedAdmin = { topicAdmin: unused, configs: unused, replicas: unused, consumers: unused } as Pick<
-  Services,
-  'topicAdmin' | 'configs' | 'replicas' | 'consumers'
->
+const unusedAdmin = {
+  consumers: unused,
+  topicAdmin: unused,
+  configs: unused,
+  replicas: unused,
+  consumerGroups: unused,
+  groupAdmin: unused,
+  acls: unused
+} as Omit<Services, 'metadata' | 'produce'>
 
 async function app(t: TestContext, overrides: Record<string, string> = {}) {
   const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'unused:9092', ...overrides } })
