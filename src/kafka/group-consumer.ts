@@ -326,6 +326,7 @@ export class GroupConsumer {
       if (remaining <= 0) break
       this.#pump(Math.min(remaining, maxFetchWaitMs))
       await this.#changed(remaining)
+      if (this.#closed) break
     }
     // Fetch ahead while the client handles this answer.
     this.#pump(maxFetchWaitMs)

@@ -49,6 +49,8 @@ interface Instance {
   fetchMinBytes: number
   requestTimeoutMs: number
   expiresAt: number
+  // Reads in progress: an instance is never expired under a waiting read (its timeout may exceed the idle one).
+  reading: number
 }
 
 export interface ConsumerService {
@@ -105,7 +107,8 @@ export function createConsumerService(
   const janitor = setInterval(() => {
     const now = Date.now()
     for (const instance of instances.values()) {
-      if (instance.expiresAt <= now) destroy(instance).catch(error => log(error, 'expire consumer instance'))
+      if (instance.expiresAt <= now && instance.reading === 0)
+        destroy(instance).catch(error => log(error, 'expire consumer instance'))
     }
   }, 1000)
   janitor.unref()
@@ -170,7 +173,8 @@ export function createConsumerService(
         encode: recordEncoder(format, request.recordMetadata === true),
         fetchMinBytes,
         requestTimeoutMs,
-        expiresAt: Date.now() + limits.instanceTimeoutMs
+        expiresAt: Date.now() + limits.instanceTimeoutMs,
+        reading: 0
       })
       return { instanceId: name }
     },
@@ -203,9 +207,14 @@ export function createConsumerService(
           ? Math.min(options.maxBytes, limits.requestMaxBytes)
           : limits.requestMaxBytes
       const minBytes = Math.max(1, instance.fetchMinBytes)
-      const items = await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, instance.encode)
-      instance.expiresAt = Date.now() + limits.instanceTimeoutMs
-      return `[${items.join(',')}]`
+      instance.reading++
+      try {
+        const items = await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, instance.encode)
+        return `[${items.join(',')}]`
+      } finally {
+        instance.reading--
+        instance.expiresAt = Date.now() + limits.instanceTimeoutMs
+      }
     },
 
     commit: (group, name, offsets) =>
