@@ -6,7 +6,6 @@ import {
   type AclFilter as WireAclFilter,
   AclOperations,
   AclPermissionTypes,
-  type Admin,
   ResourcePatternTypes,
   ResourceTypes
 } from '@platformatic/kafka'
@@ -19,7 +18,6 @@ import {
   aclResourceTypes
 } from '../model/acl.ts'
 import { type KafkaClients } from './clients.ts'
-import { withDeadline } from './errors.ts'
 
 function nameOf<T extends string>(codes: Record<string, number>, names: readonly T[], code: number): T | 'UNKNOWN' {
   const name = Object.entries(codes).find(([, value]) => value === code)?.[0]
@@ -60,16 +58,8 @@ export class AclsFacade {
     this.#clients = clients
   }
 
-  #bounded<T>(what: string, operation: (admin: Admin) => Promise<T>): Promise<T> {
-    return withDeadline(
-      Promise.resolve().then(() => operation(this.#clients.admin)),
-      this.#clients.operationTimeoutMs,
-      what
-    )
-  }
-
   describe(filter: AclFilter): Promise<Acl[]> {
-    return this.#bounded('describe ACLs', async admin => {
+    return this.#clients.bounded('describe ACLs', async admin => {
       const resources = await admin.describeAcls({ filter: toWire(filter) })
       return resources.flatMap(({ acls, ...resource }) => acls.map(acl => fromWire({ ...resource, ...acl })))
     })
@@ -78,13 +68,13 @@ export class AclsFacade {
   // All or nothing from the caller's view: the first failed creation fails the request (as kafka-rest).
   create(acls: Acl[]): Promise<void> {
     if (acls.length === 0) return Promise.resolve()
-    return this.#bounded('create ACLs', admin =>
+    return this.#clients.bounded('create ACLs', admin =>
       admin.createAcls({ creations: acls.map(acl => toWire(acl) as WireAcl) })
     )
   }
 
   delete(filter: AclFilter): Promise<Acl[]> {
-    return this.#bounded('delete ACLs', async admin => {
+    return this.#clients.bounded('delete ACLs', async admin => {
       const deleted = await admin.deleteAcls({ filters: [toWire(filter)] })
       return deleted.map(fromWire)
     })

@@ -15,7 +15,6 @@ import { RestError } from '../errors/rest-error.ts'
 import { type Cluster, type ConfigEntry, type Partition, type PartitionOffsets, type Topic } from '../model/cluster.ts'
 import { type KafkaClients } from './clients.ts'
 import { brokerErrorTable } from './error-table.ts'
-import { withDeadline } from './errors.ts'
 
 type MetadataResponse = metadataV12.MetadataResponse
 type Callback<T> = (error: Error | null, value?: T) => void
@@ -63,16 +62,8 @@ export class AdminFacade {
     this.#clients = clients
   }
 
-  #bounded<T>(what: string, operation: (admin: Admin) => Promise<T>): Promise<T> {
-    return withDeadline(
-      Promise.resolve().then(() => operation(this.#clients.admin)),
-      this.#clients.operationTimeoutMs,
-      what
-    )
-  }
-
   async cluster(): Promise<Cluster> {
-    const md = await this.#bounded('describe cluster', admin => rawMetadata(admin, []))
+    const md = await this.#clients.bounded('describe cluster', admin => rawMetadata(admin, []))
     if (!md.clusterId) throw new RestError(errors.badGateway)
     return {
       id: md.clusterId,
@@ -85,7 +76,7 @@ export class AdminFacade {
 
   // All topics when `names` is undefined; otherwise the named ones, failing on the first unknown name.
   async topics(names?: string[]): Promise<Topic[]> {
-    const md = await this.#bounded('describe topics', admin => rawMetadata(admin, names ?? null))
+    const md = await this.#clients.bounded('describe topics', admin => rawMetadata(admin, names ?? null))
     return md.topics.map(t => {
       if (t.errorCode !== 0) throw topicError(t.errorCode, t.name ?? '')
       const partitions: Partition[] = t.partitions
@@ -106,7 +97,7 @@ export class AdminFacade {
 
   async offsets(topic: string, partitions: number[]): Promise<Map<number, PartitionOffsets>> {
     const list = (timestamp: bigint) =>
-      this.#bounded('list offsets', admin =>
+      this.#clients.bounded('list offsets', admin =>
         admin.listOffsets({
           topics: [{ name: topic, partitions: partitions.map(partitionIndex => ({ partitionIndex, timestamp })) }]
         })
@@ -123,7 +114,7 @@ export class AdminFacade {
   }
 
   async topicConfigs(topic: string): Promise<ConfigEntry[]> {
-    const [description] = await this.#bounded('describe configs', admin =>
+    const [description] = await this.#clients.bounded('describe configs', admin =>
       admin.describeConfigs({
         resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic }],
         includeSynonyms: true

@@ -2,6 +2,7 @@
 // while Kafka is down; the client reconnects by itself on the next call once Kafka is back.
 import { Admin } from '@platformatic/kafka'
 import { type KafkaClientSettings } from '../config/client-options.ts'
+import { withDeadline } from './errors.ts'
 
 export interface KafkaClientsOptions {
   admin: KafkaClientSettings
@@ -24,6 +25,15 @@ export class KafkaClients {
   get admin(): Admin {
     this.#admin ??= new Admin({ ...adminDefaults, ...this.#options.admin, strict: true })
     return this.#admin
+  }
+
+  // One admin operation, bounded by the operation deadline, its errors turned into RestErrors.
+  bounded<T>(what: string, operation: (admin: Admin) => Promise<T>): Promise<T> {
+    return withDeadline(
+      Promise.resolve().then(() => operation(this.admin)),
+      this.operationTimeoutMs,
+      what
+    )
   }
 
   async close(): Promise<void> {

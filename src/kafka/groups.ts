@@ -17,7 +17,7 @@ import { RestError } from '../errors/rest-error.ts'
 import { type ConsumerGroup, type TopicPartition } from '../model/consumer-group.ts'
 import { type KafkaClients } from './clients.ts'
 import { brokerErrorTable } from './error-table.ts'
-import { protocolErrorName, withDeadline } from './errors.ts'
+import { protocolErrorName } from './errors.ts'
 import {
   classicAssignment,
   coordinatorConnection,
@@ -65,18 +65,10 @@ export class GroupsFacade {
     this.#clients = clients
   }
 
-  #bounded<T>(what: string, operation: (admin: Admin) => Promise<T>): Promise<T> {
-    return withDeadline(
-      Promise.resolve().then(() => operation(this.#clients.admin)),
-      this.#clients.operationTimeoutMs,
-      what
-    )
-  }
-
   // Ids of classic groups of the consumer protocol (or simple ones) and of consumer-protocol groups: what Java's
   // Admin.listConsumerGroups returns. Connect and share groups are left out.
   list(): Promise<string[]> {
-    return this.#bounded('list consumer groups', async admin => {
+    return this.#clients.bounded('list consumer groups', async admin => {
       const groups = await admin.listGroups({ types: ['classic', 'consumer'] })
       return [...groups.values()]
         .filter(g => g.groupType === 'consumer' || g.protocolType === 'consumer' || g.protocolType === '')
@@ -85,7 +77,7 @@ export class GroupsFacade {
   }
 
   describe(groupIds: string[]): Promise<Map<string, GroupLookup>> {
-    return this.#bounded('describe consumer groups', admin => this.#describe(admin, groupIds))
+    return this.#clients.bounded('describe consumer groups', admin => this.#describe(admin, groupIds))
   }
 
   async #describe(admin: Admin, groupIds: string[]): Promise<Map<string, GroupLookup>> {
@@ -158,7 +150,7 @@ export class GroupsFacade {
 
   // Committed offsets of the group; partitions without a commit are left out.
   committedOffsets(groupId: string): Promise<CommittedOffset[]> {
-    return this.#bounded('list consumer group offsets', async admin => {
+    return this.#clients.bounded('list consumer group offsets', async admin => {
       const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] })
       return (group?.topics ?? []).flatMap(t =>
         t.partitions
@@ -171,7 +163,7 @@ export class GroupsFacade {
   // One offset per partition. 'latest' is read with READ_COMMITTED when `readCommitted` (kafka-rest's lag
   // uses the last stable offset); a timestamp past the last record gives the log end offset.
   offsets(partitions: TopicPartition[], query: OffsetQuery, readCommitted = false): Promise<Map<string, bigint>> {
-    return this.#bounded('list offsets', async admin => {
+    return this.#clients.bounded('list offsets', async admin => {
       const result = new Map<string, bigint>()
       if (partitions.length === 0) return result
       const timestamp = query === 'earliest' ? -2n : query === 'latest' ? -1n : BigInt(query)
@@ -204,7 +196,7 @@ export class GroupsFacade {
   // Commits offsets for the group as the admin (no member). Kafka refuses while the group has members: the
   // check the service makes first can race with a consumer joining, so that refusal is an outcome too.
   alterOffsets(groupId: string, offsets: CommittedOffset[]): Promise<'altered' | 'notEmpty'> {
-    return this.#bounded('alter consumer group offsets', async admin => {
+    return this.#clients.bounded('alter consumer group offsets', async admin => {
       try {
         await admin.alterConsumerGroupOffsets({
           groupId,
@@ -222,7 +214,7 @@ export class GroupsFacade {
   }
 
   delete(groupId: string): Promise<'deleted' | 'notEmpty' | 'notFound'> {
-    return this.#bounded('delete consumer group', async admin => {
+    return this.#clients.bounded('delete consumer group', async admin => {
       try {
         await admin.deleteGroups({ groups: [groupId] })
         return 'deleted'

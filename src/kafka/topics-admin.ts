@@ -1,9 +1,7 @@
 // Topic creation, deletion and partition increases. CreateTopics goes through protocol.ts: the high-level
 // Admin has no validate_only, and the raw response carries what Kafka decided for defaulted counts.
-import { type Admin } from '@platformatic/kafka'
 import { type NewTopic, type TopicSummary } from '../model/admin.ts'
 import { type KafkaClients } from './clients.ts'
-import { withDeadline } from './errors.ts'
 import { callApi } from './protocol.ts'
 
 interface CreateTopicsResponse {
@@ -29,19 +27,11 @@ export class TopicsAdmin {
     this.#clients = clients
   }
 
-  #bounded<T>(what: string, operation: (admin: Admin) => Promise<T>): Promise<T> {
-    return withDeadline(
-      Promise.resolve().then(() => operation(this.#clients.admin)),
-      this.#clients.operationTimeoutMs,
-      what
-    )
-  }
-
   // Creates the topic (or only validates it) and returns it as Kafka describes it. Kafka's per-topic errors
   // (exists, bad replication factor, not authorized...) reject with their own code and message.
   async create(topic: NewTopic, validateOnly: boolean): Promise<TopicSummary> {
     const timeoutMs = this.#clients.operationTimeoutMs
-    const response = await this.#bounded('create topic', admin =>
+    const response = await this.#clients.bounded('create topic', admin =>
       callApi<CreateTopicsResponse>(admin, 'CreateTopics', 'any', [
         [createTopicsRequest(topic)],
         timeoutMs,
@@ -58,14 +48,14 @@ export class TopicsAdmin {
   }
 
   async delete(name: string): Promise<void> {
-    await this.#bounded('delete topic', admin => admin.deleteTopics({ topics: [name] }))
+    await this.#clients.bounded('delete topic', admin => admin.deleteTopics({ topics: [name] }))
   }
 
   // Raw as well: the high-level createPartitions() deduplicates concurrent calls under one key regardless of
   // the topic, so a second PATCH arriving meanwhile would get the first one's result.
   async increasePartitions(name: string, count: number): Promise<void> {
     const timeoutMs = this.#clients.operationTimeoutMs
-    await this.#bounded('create partitions', admin =>
+    await this.#clients.bounded('create partitions', admin =>
       callApi(admin, 'CreatePartitions', 'any', [[{ name, count, assignments: null }], timeoutMs, false])
     )
   }
