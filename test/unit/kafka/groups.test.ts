@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { encodeConsumerProtocolAssignment, Reader, Writer } from '@platformatic/kafka'
 import { RestError } from '../../../src/errors/rest-error.ts'
 import { AclsFacade } from '../../../src/kafka/acls.ts'
-import { type KafkaClients } from '../../../src/kafka/clients.ts'
+import { KafkaClients } from '../../../src/kafka/clients.ts'
 import { classicAssignment, readConsumerGroupDescribeResponse } from '../../../src/kafka/group-protocol.ts'
 import { groupState, GroupsFacade } from '../../../src/kafka/groups.ts'
 
@@ -114,8 +114,11 @@ test('a classic member assignment decodes from the consumer protocol; garbage or
 
 test('every group and ACL operation is bounded by kafka.operation.timeout.ms', async () => {
   const never = () => new Promise(() => {})
-  const admin = new Proxy({}, { get: () => never })
-  const clients = { admin, operationTimeoutMs: 30 } as unknown as KafkaClients
+  const clients = new KafkaClients({
+    admin: { bootstrapBrokers: ['unused:1'], clientId: 'test' },
+    operationTimeoutMs: 30
+  })
+  Object.defineProperty(clients, 'admin', { value: new Proxy({}, { get: () => never }) })
   const groups = new GroupsFacade(clients)
   const acls = new AclsFacade(clients)
   const filter = {
