@@ -1,5 +1,5 @@
-// This proxy's own OpenAPI document (Confluent's v3 specification plus our extensions, generated into
-// openapi/ by scripts/generate-openapi.ts). Read once when the v3 routes are registered.
+// This proxy's own OpenAPI document of the whole v3 API and our extensions (written for this project, generated
+// into openapi/ by scripts/generate-openapi.ts). Read once when the v3 routes are registered.
 //   GET /v3/openapi.json   200 application/json
 //   GET /v3/openapi.yaml   200 application/yaml
 import { readFileSync } from 'node:fs'

@@ -10,7 +10,7 @@ import { Admin, AclOperations, AclPermissionTypes, ResourcePatternTypes, Resourc
 import { type KafkaCluster, pickFreePorts, startKafka } from '../../../tools/kafka/runtime.ts'
 import { startProxy } from '../../helpers/app.ts'
 import { clusterId } from '../../helpers/kafka.ts'
-import { assertMatchesSpec } from '../../helpers/openapi.ts'
+import { assertMatchesServedSpec, assertMatchesSpec } from '../../helpers/openapi.ts'
 
 const HOST = 'proxy.test:8082'
 const base = `http://${HOST}/v3`
@@ -89,6 +89,7 @@ async function call(app: App, method: 'GET' | 'POST' | 'DELETE', path: string, p
   const body = res.body === '' ? undefined : res.json()
   const template = path.split('?')[0].endsWith(':batch') ? `${TEMPLATE}:batch` : TEMPLATE
   if (body !== undefined) assertMatchesSpec(method, template, res.statusCode, body)
+  assertMatchesServedSpec(method, template, res.statusCode, body)
   return { status: res.statusCode, body, headers: res.headers }
 }
 
@@ -354,6 +355,7 @@ test('consumer groups as a principal with few rights: filtered list, 404 to read
   const get = async (path: string, template: string) => {
     const res = await alice.inject({ url: `/v3/clusters/${cid}${path}`, headers: { host: HOST } })
     assertMatchesSpec('GET', `/clusters/{cluster_id}${template}`, res.statusCode, res.json())
+    assertMatchesServedSpec('GET', `/clusters/{cluster_id}${template}`, res.statusCode, res.json())
     return { status: res.statusCode, body: res.json() }
   }
   // Kafka lists only the groups the principal may describe.
@@ -388,6 +390,7 @@ test('without an authorizer, ACL calls are 400/40002 (shared broker)', async t =
   assert.equal(res.statusCode, 404)
   const real = await app.inject({ url: `/v3/clusters/${clusterId()}/acls`, headers: { host: HOST } })
   assertMatchesSpec('GET', TEMPLATE, real.statusCode, real.json())
+  assertMatchesServedSpec('GET', TEMPLATE, real.statusCode, real.json())
   assert.equal(real.statusCode, 400)
   assert.equal(real.json().error_code, 40002)
   assert.match(real.json().message, /No Authorizer is configured/)

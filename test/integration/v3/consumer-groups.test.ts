@@ -7,7 +7,7 @@ import { startProxy } from '../../helpers/app.ts'
 import { eventually } from '../../helpers/eventually.ts'
 import { commitAsAdmin, joinGroup } from '../../helpers/groups.ts'
 import { clusterId, createTopic, produceRaw, uniqueName } from '../../helpers/kafka.ts'
-import { assertMatchesSpec } from '../../helpers/openapi.ts'
+import { assertMatchesServedSpec, assertMatchesSpec } from '../../helpers/openapi.ts'
 
 const HOST = 'proxy.test:8082'
 const base = `http://${HOST}/v3`
@@ -31,6 +31,7 @@ async function get(app: App, path: string, template: string) {
   assert.equal(res.headers['content-type'], 'application/json', path)
   const body = res.json()
   assertMatchesSpec('GET', template, res.statusCode, body)
+  assertMatchesServedSpec('GET', template, res.statusCode, body)
   return { status: res.statusCode, body }
 }
 

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { Admin } from '@platformatic/kafka'
 import { startProxy } from '../../helpers/app.ts'
 import { bootstrapServers, clusterId, createTopic, produceRaw, uniqueName } from '../../helpers/kafka.ts'
-import { assertMatchesSpec } from '../../helpers/openapi.ts'
+import { assertMatchesServedSpec, assertMatchesSpec } from '../../helpers/openapi.ts'
 
 const HOST = 'proxy.test:8082'
 const base = `http://${HOST}/v3`
@@ -15,6 +15,7 @@ async function get(app: Awaited<ReturnType<typeof startProxy>>, path: string, te
   assert.equal(res.headers['content-type'], 'application/json', path)
   const body = res.json()
   assertMatchesSpec('GET', template, res.statusCode, body)
+  assertMatchesServedSpec('GET', template, res.statusCode, body)
   return { status: res.statusCode, body }
 }
 

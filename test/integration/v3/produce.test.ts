@@ -7,8 +7,11 @@ import { test, type TestContext } from 'node:test'
 import { murmur2 } from '../../../src/kafka/murmur2.ts'
 import { startProxy } from '../../helpers/app.ts'
 import { bootstrapServers, consumeAll, createTopic, uniqueName } from '../../helpers/kafka.ts'
+import { assertMatchesServedSpec, assertMatchesSpec } from '../../helpers/openapi.ts'
 
 const b64 = (s: string) => Buffer.from(s).toString('base64')
+
+const RECORDS = '/clusters/{cluster_id}/topics/{topic_name}/records'
 
 async function listen(t: TestContext, overrides: Record<string, string> = {}) {
   const app = await startProxy(t, overrides)
@@ -48,17 +51,22 @@ function stream(port: number, topic: string, chunks: { body: string; expect: num
             sendNext()
           }
         })
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode!,
-            type: res.headers['content-type'],
-            raw,
-            reports: raw
+        res.on('end', () => {
+          try {
+            const reports = raw
               .split('\r\n')
               .filter(l => l.length > 0)
               .map(l => JSON.parse(l) as Record<string, unknown>)
-          })
-        )
+            // Each report (or the one error body of a refused request) against both documents.
+            for (const report of res.statusCode === 200 ? reports : [JSON.parse(raw)]) {
+              assertMatchesSpec('POST', RECORDS, res.statusCode!, report)
+              assertMatchesServedSpec('POST', RECORDS, res.statusCode!, report)
+            }
+            resolve({ status: res.statusCode!, type: res.headers['content-type'], raw, reports })
+          } catch (error: unknown) {
+            reject(error instanceof Error ? error : new Error(String(error)))
+          }
+        })
       })
       sendNext()
     }
@@ -231,13 +239,17 @@ test('batch: 207 with successes and failures in order; whole-request problems ar
   const topic = await createTopic(t, { partitions: 2 })
   const app = await startProxy(t)
   const url = `/v3/clusters/c1/topics/${topic}/records:batch`
-  const post = (payload: unknown) =>
-    app.inject({
+  const post = async (payload: unknown) => {
+    const res = await app.inject({
       method: 'POST',
       url,
       headers: { 'content-type': 'application/json' },
       payload: JSON.stringify(payload)
     })
+    assertMatchesSpec('POST', `${RECORDS}:batch`, res.statusCode, res.json())
+    assertMatchesServedSpec('POST', `${RECORDS}:batch`, res.statusCode, res.json())
+    return res
+  }
   const res = await post({
     entries: [
       { id: 'a', partition_id: 1, value: { type: 'STRING', data: 'one' } },
