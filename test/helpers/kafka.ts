@@ -76,7 +76,13 @@ export async function produceRaw(
   topic: string,
   records: RawRecord[]
 ): Promise<{ topic: string; partition: number; offset: bigint }[]> {
-  const producer = new Producer({ clientId: 'test-helper', bootstrapBrokers: brokers(), autocreateTopics: false })
+  // Idempotent: on a busy machine a produce request can time out and be retried, which must not write twice.
+  const producer = new Producer({
+    clientId: 'test-helper',
+    bootstrapBrokers: brokers(),
+    autocreateTopics: false,
+    idempotent: true
+  })
   try {
     const result = await producer.send({
       acks: ProduceAcks.ALL,
