@@ -36,7 +36,8 @@ function side(spec: unknown, which: 'key' | 'value'): { bytes: Buffer | null; re
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw bad(`${which} must be an object`)
   for (const field of Object.keys(spec)) if (!specFields.has(field)) throw unrecognized(field)
   const { type, data } = spec as { type?: unknown; data?: unknown }
-  if (type === undefined || (typeof type === 'string' && schemaTypes.has(type))) {
+  // Upstream maps these fields to Optional: an explicit null is the same as leaving the field out.
+  if (type === undefined || type === null || (typeof type === 'string' && schemaTypes.has(type))) {
     // Schema'd data needs a Schema Registry, which this proxy does not configure yet.
     throw new RestError(errors.payload, 'Payload error. Schema Registry must be configured when using schemas.')
   }
@@ -44,7 +45,8 @@ function side(spec: unknown, which: 'key' | 'value'): { bytes: Buffer | null; re
     throw bad(`type must be one of BINARY, JSON, STRING, AVRO, JSONSCHEMA, PROTOBUF`)
   }
   for (const field of schemaFields) {
-    if ((spec as Record<string, unknown>)[field] !== undefined) throw bad(`${field} cannot be used with type ${type}`)
+    const given = (spec as Record<string, unknown>)[field]
+    if (given !== undefined && given !== null) throw bad(`${field} cannot be used with type ${type}`)
   }
   let bytes: Buffer | null = null
   if (data !== undefined && data !== null) {

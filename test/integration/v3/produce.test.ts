@@ -156,10 +156,11 @@ test('streaming: per-record errors, then malformed JSON ends the stream after on
         '{"partition_id":5,"value":{"type":"STRING","data":"x"}}',
         '{"partition_id":-1}',
         '{"value":{"type":"STRING","data":"ok"}}',
+        '{"value":{"type":"STRING","data":"nulls","subject":null,"schema_id":null}}',
         '{"value": nope}',
         '{"value":{"type":"STRING","data":"never"}}'
       ].join(''),
-      expect: 9
+      expect: 10
     }
   ])
   assert.equal(result.status, 200)
@@ -174,15 +175,13 @@ test('streaming: per-record errors, then malformed JSON ends the stream after on
       [40402, 'Partition not found.'],
       [40402, 'Partition not found.'],
       [200, undefined],
-      [400, result.reports[8].message]
+      [200, undefined],
+      [400, result.reports[9].message]
     ]
   )
-  assert.match(result.reports[8].message as string, /JSON/)
-  const messages = await consumeAll(topic, 1)
-  assert.deepEqual(
-    messages.map(m => m.value.toString()),
-    ['ok']
-  )
+  assert.match(result.reports[9].message as string, /JSON/)
+  const messages = await consumeAll(topic, 2)
+  assert.deepEqual(messages.map(m => m.value.toString()).sort(), ['nulls', 'ok'])
 })
 
 test('streaming: empty body is 422; an unknown topic fails per record with 40401', async t => {
