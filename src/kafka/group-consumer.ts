@@ -364,26 +364,34 @@ export class GroupConsumer {
     this.#signal()
   }
 
-  // Starts position lookups and fetches for every partition that needs one; never waits for them.
+  // Starts position lookups and fetches for every partition that needs one; never waits for them. A fetch is a
+  // long poll only when nothing is buffered: while records wait to be read, the other partitions are polled
+  // without waiting, so no long poll can hold the broker's connection when a buffer runs dry.
   #pump(maxWaitMs: number): void {
     if (this.#closed) return
     const unresolved: PartitionState[] = []
-    const ready: PartitionState[] = []
+    let buffered = false
+    let ready = false
     for (const s of this.#partitions.values()) {
       if (s.error) continue
       if (s.fetchOffset === undefined) {
         if (!s.resolving) unresolved.push(s)
-      } else if (s.head >= s.records.length) ready.push(s)
+      } else if (s.head < s.records.length) buffered = true
+      else ready = true
     }
     if (unresolved.length > 0) void this.#resolve(unresolved)
-    if (ready.length > 0 && !this.#planning) void this.#fetchReady(ready, maxWaitMs)
+    if (ready && !this.#planning) void this.#fetchReady(buffered ? 0 : maxWaitMs)
   }
 
-  async #fetchReady(ready: PartitionState[], maxWaitMs: number): Promise<void> {
+  async #fetchReady(maxWaitMs: number): Promise<void> {
     this.#planning = true
     try {
-      const topics = [...new Set(ready.map(s => s.topic))]
+      const topics = [...new Set([...this.#partitions.values()].map(s => s.topic))]
       const metadata = await this.#consumer.metadata({ topics })
+      // Chosen after the metadata wait: a fetch that completed meanwhile may have filled a buffer.
+      const ready = [...this.#partitions.values()].filter(
+        s => !s.error && s.fetchOffset !== undefined && s.head >= s.records.length
+      )
       const byNode = new Map<number, PartitionState[]>()
       for (const s of ready) {
         const leader = metadata.topics.get(s.topic)?.partitions[s.partition]?.leader

@@ -137,7 +137,8 @@ export function applyFetched(
       } else if (result.error) {
         outcome.errors.push(result.error)
       } else {
-        s.records = result.records
+        // Appended, never replaced: records still buffered from an earlier fetch must not be dropped.
+        s.records = s.head < s.records.length ? [...s.records.slice(s.head), ...result.records] : result.records
         s.head = 0
         if (result.next > s.fetchOffset) s.fetchOffset = result.next
       }

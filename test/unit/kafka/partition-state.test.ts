@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { drain, newState } from '../../../src/kafka/partition-state.ts'
+import { applyFetched, drain, keyOf, newState } from '../../../src/kafka/partition-state.ts'
 import { type ConsumedRecord } from '../../../src/model/consumer.ts'
 
 function state(partition: number, sizes: number[]) {
-  const s = newState('t', partition, `t-${partition}`)
+  const s = newState('t', partition, keyOf('t', partition))
   s.records = sizes.map((size, i): ConsumedRecord => ({
     topic: 't',
     partition,
@@ -53,4 +53,39 @@ test('drain empties partitions in the order given and frees drained buffers', ()
   drain([b, a], out, 1000, encode)
   assert.deepEqual(out, ['1:10', '1:11', '0:10'])
   assert.equal(a.records.length + b.records.length, 0)
+})
+
+test('a fetch result is appended to records still buffered, never replacing them; a stale one is dropped', () => {
+  const s = state(0, [1, 1])
+  s.head = 1
+  s.fetchOffset = 12n
+  const current = new Map([[s.key, s]])
+  const batch = (first: bigint, count: number) => ({
+    firstOffset: first,
+    lastOffsetDelta: count - 1,
+    firstTimestamp: 0n,
+    maxTimestamp: 0n,
+    attributes: 0,
+    records: Array.from({ length: count }, (_, i) => ({
+      timestampDelta: 0n,
+      offsetDelta: i,
+      key: null,
+      value: Buffer.from('x'),
+      headers: []
+    }))
+  })
+  const fetched = [{ topicId: 'id', partitions: [{ partitionIndex: 0, errorCode: 0, records: [batch(12n, 2)] }] }]
+  const names = new Map([['id', 't']])
+  const requested = new Map([[s.key, { state: s, epoch: 0, offset: 12n }]])
+  applyFetched(fetched, names, requested, current)
+  assert.deepEqual(
+    s.records.map(r => r.offset),
+    [11n, 12n, 13n]
+  )
+  assert.equal(s.head, 0)
+  assert.equal(s.fetchOffset, 14n)
+
+  // The same answer again is stale now (the position moved on): nothing changes.
+  applyFetched(fetched, names, requested, current)
+  assert.equal(s.records.length, 3)
 })
