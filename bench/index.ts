@@ -1,6 +1,7 @@
 // Benchmarks: npm run bench -- <name> [options]. Each benchmark is a module exporting main(args) → exit code.
 const benchmarks: Record<string, () => Promise<{ main(args: string[]): Promise<number> }>> = {
-  produce: () => import('./produce.ts')
+  produce: () => import('./produce.ts'),
+  consume: () => import('./consume.ts')
 }
 
 const [name, ...args] = process.argv.slice(2)

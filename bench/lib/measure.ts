@@ -25,6 +25,8 @@ export interface LoadResult {
   cpuSeconds: number
   /** Set when the scenario could not run at all (e.g. endpoint missing). */
   skipped?: string
+  /** Observations for the row's notes (e.g. consume: duplicate or missing records, setup time). */
+  notes?: string[]
   /** Per second of the window: completions and the slowest latency, to spot stalls. */
   timeline: { second: number; requests: number; records: number; errors: number; maxMs: number }[]
 }
@@ -114,6 +116,14 @@ export class Meter {
     this.bytes += bytes
     this.#second(done).records++
     this.#latency(began, done)
+  }
+
+  /** Records that arrived at `done` without a request or a latency of their own (a client's stream). */
+  count(done: number, records: number, bytes: number): void {
+    if (!this.inWindow(done)) return
+    this.records += records
+    this.bytes += bytes
+    this.#second(done).records += records
   }
 
   /** Open loop: a request meant for `intended` actually left at `sent`. */

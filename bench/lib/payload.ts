@@ -26,3 +26,18 @@ export function v3Records(valueBytes: number, count: number): string[] {
     () => `{"value":{"type":"BINARY","data":"${randomValue(valueBytes).toString('base64')}"}}`
   )
 }
+
+/**
+ * A small JSON document of exactly `valueBytes` bytes (ASCII), different for each `seed`: an object with a few
+ * typed fields and a padding string; `{"t":"..."}` when those fields do not fit, a number under 8 bytes.
+ */
+export function jsonDocument(valueBytes: number, seed: number): Buffer {
+  const head = `{"id":${seed},"user":"user-${seed % 1000}","active":${seed % 2 === 0},"score":${seed % 997},"text":"`
+  const pad = (n: number) =>
+    randomBytes(Math.ceil((n * 3) / 4) + 3)
+      .toString('base64url')
+      .slice(0, n)
+  if (valueBytes >= head.length + 2) return Buffer.from(`${head}${pad(valueBytes - head.length - 2)}"}`)
+  if (valueBytes >= 8) return Buffer.from(`{"t":"${pad(valueBytes - 8)}"}`)
+  return Buffer.from('1'.repeat(valueBytes))
+}

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { type LoadResult } from './measure.ts'
 
 export interface Row {
-  /** a, b, c, c/2, d1, d4, e */
+  /** produce: a, b, c, c/2, d1, d4, e; consume: a, b1, b4, c1, c4, d */
   scenario: string
   description: string
   valueBytes: number | null
@@ -20,7 +20,7 @@ export interface Row {
   p50Ms: number
   p99Ms: number
   /** What the latency columns measure. */
-  latencyOf: 'request' | 'send' | 'record'
+  latencyOf: 'request' | 'send' | 'record' | 'none'
   proxyRssMb: number | null
   /** CPU of the proxy process over the window; 100 = one core. */
   proxyCpuPercent: number | null
@@ -91,7 +91,18 @@ const fmt = (value: number | null, digits = 0): string =>
     ? '–'
     : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
-export function markdown(rows: Row[], machine: Machine, window: { warmupS: number; durationS: number }): string {
+const produceLegend = [
+  'Latency: per HTTP request (b, c, e), per producer send of 100 records (a), per record from write to its',
+  'delivery report (d); c/2 is open loop, measured from the intended send time. MB/s counts record values only.'
+]
+
+/** `legend`: what the latency columns mean, under the table (default: the produce benchmark's). */
+export function markdown(
+  rows: Row[],
+  machine: Machine,
+  window: { warmupS: number; durationS: number; text?: string },
+  legend: string[] = produceLegend
+): string {
   const header = [
     'scenario',
     'value',
@@ -134,12 +145,12 @@ export function markdown(rows: Row[], machine: Machine, window: { warmupS: numbe
   return [
     `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.os}; Node ${machine.node}; ` +
       `Kafka ${machine.kafka}; ${machine.kafkaClient}; undici ${machine.undici}; commit ${machine.commit}.`,
-    `Each row: ${window.warmupS} s warm-up, then ${window.durationS} s measured. Broker, proxy and load generator share the machine.`,
+    window.text ??
+      `Each row: ${window.warmupS} s warm-up, then ${window.durationS} s measured. Broker, proxy and load generator share the machine.`,
     '',
     ...lines,
     '',
-    'Latency: per HTTP request (b, c, e), per producer send of 100 records (a), per record from write to its',
-    'delivery report (d); c/2 is open loop, measured from the intended send time. MB/s counts record values only.',
+    ...legend,
     'CPU: 100 % = one core (over the measured window); "other" is everything on the machine outside the benchmark.',
     ...(notes.length > 0 ? ['', 'Notes:', ...notes] : [])
   ].join('\n')

@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { type ConsumeJob, type LatencyJob } from './consume-load.ts'
+import { type ReadReferenceJob } from './consume-reference.ts'
 import { type BenchKafka } from './kafka.ts'
 import { type HttpJob, type StreamJob } from './loadgen.ts'
 import { type LoadResult, type WindowSpec } from './measure.ts'
@@ -18,7 +20,8 @@ export type ScenarioId = (typeof scenarioIds)[number]
 
 export interface Options {
   window: WindowSpec
-  only: Set<ScenarioId>
+  /** Scenario ids to run (produce: ScenarioId; other benchmarks have their own). */
+  only: ReadonlySet<string>
   sizes: number[]
   partitions: number
   profile: boolean
@@ -30,6 +33,8 @@ export interface Options {
 // ---------------------------------------------------------------------------------------------------------------
 
 export interface Run {
+  /** Names the proxy log file: `<benchmark>-<stamp>-proxy.log` (default produce). */
+  benchmark?: string
   options: Options
   kafka: BenchKafka
   stamp: string
@@ -132,7 +137,7 @@ export async function waitForQuiet(run: Run): Promise<string | undefined> {
   return `other processes used ${other.toFixed(0)} % CPU when the row started`
 }
 
-export type LoadJobLike = HttpJob | StreamJob | ReferenceJob
+export type LoadJobLike = HttpJob | StreamJob | ReferenceJob | ConsumeJob | LatencyJob | ReadReferenceJob
 
 export function toRow(
   base: Pick<Row, 'scenario' | 'description' | 'valueBytes' | 'connections' | 'latencyOf'>,
@@ -148,6 +153,7 @@ export function toRow(
   const notes: string[] = []
   if (result.skipped) notes.push(`skipped: ${result.skipped}`)
   if (result.firstError) notes.push(`first error: ${result.firstError}`)
+  if (result.notes) notes.push(...result.notes)
   const sendLagP99Ms = result.sendLag ? Histogram.from(result.sendLag).percentile(99) / 1000 : undefined
   if (sendLagP99Ms !== undefined) notes.push(`generator send lag p99 ${sendLagP99Ms.toFixed(2)} ms`)
   if (measured.otherCpuPercent >= quietPercent)
@@ -186,6 +192,30 @@ export const rowBase = (scenario: string, valueBytes: number | null): RowBase =>
   connections: 0,
   latencyOf: 'request'
 })
+
+// One row: wait for a quiet machine, measure; measured again (up to --retries times) when other processes
+// disturbed it; a failing row is reported as such and the run goes on. undefined when the run was interrupted.
+export async function measureRow(run: Run, base: RowBase, body: () => Promise<Row>): Promise<Row | undefined> {
+  let row: Row | undefined
+  const { retries } = run.options
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (wasInterrupted()) return undefined
+    const label = `${base.scenario}${base.valueBytes === null ? '' : ` with ${base.valueBytes} B values`}`
+    log(`running ${label}${attempt > 0 ? ` again (${attempt}/${retries}): it was disturbed` : ''}...`)
+    const busy = await waitForQuiet(run)
+    try {
+      row = await body()
+    } catch (error) {
+      if (wasInterrupted()) return undefined
+      log(`${base.scenario} failed: ${(error as Error).stack ?? String(error)}`)
+      row = failedRow(base, `failed: ${(error as Error).message.split('\n')[0]}`)
+      break
+    }
+    if (busy) row.note = [row.note, busy].filter(Boolean).join('; ')
+    if (!(row.otherCpuPercent >= quietPercent)) break
+  }
+  return row
+}
 
 export function failedRow(base: RowBase, note: string): Row {
   return { ...skippedRow(base, ''), note }
@@ -232,7 +262,7 @@ export async function withProxy(
   run: Run,
   key: string,
   body: (proxy: RunningProxy) => Promise<Measured>
-): Promise<{ measured: Measured; rssMb: number }> {
+): Promise<{ measured: Measured; rssMb: number; peakRssMb: number }> {
   // A row measured again gets a new folder: summaries read every profile of theirs.
   const starts = (run.proxyStarts.get(key) ?? 0) + 1
   run.proxyStarts.set(key, starts)
@@ -240,22 +270,24 @@ export async function withProxy(
   const profileDir = run.options.profile ? join(run.profileRoot, label) : undefined
   const proxy = await startProxy({
     bootstrapServers: run.kafka.bootstrapServers,
-    logFile: join(resultsDir, `produce-${run.stamp}-proxy.log`),
+    logFile: join(resultsDir, `${run.benchmark ?? 'produce'}-${run.stamp}-proxy.log`),
     label,
     profileDir
   })
   let measured: Measured
   let rssMb: number
+  let peakRssMb: number
   try {
     measured = await body(proxy)
     rssMb = rssBytes(proxy.pid) / 2 ** 20
+    peakRssMb = rssBytes(proxy.pid, 'VmHWM') / 2 ** 20
   } finally {
     await proxy.stop()
   }
   if (profileDir) {
     for (const summary of await summarizeProfiles(profileDir, repoRoot)) run.profiles.push({ row: label, summary })
   }
-  return { measured, rssMb }
+  return { measured, rssMb, peakRssMb }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
