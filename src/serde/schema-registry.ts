@@ -41,7 +41,7 @@ export interface SubjectSchema extends RegisteredSchema {
 export interface SchemaRegistryOptions {
   /** How long a subject's latest version is reused (default 5 s). */
   latestTtlMs?: number
-  /** Entries per cache before the oldest is dropped (default 10000). */
+  /** Entries per cache before the oldest is dropped (default 1000, as Confluent's client). */
   cacheCapacity?: number
 }
 
@@ -94,15 +94,17 @@ export class SchemaRegistryClient {
   readonly #byId: BoundedMap<number, Promise<RegisteredSchema>>
   readonly #byVersion: BoundedMap<string, Promise<SubjectSchema>>
   readonly #bySchema: BoundedMap<string, Promise<SubjectSchema>>
+  readonly #registered: BoundedMap<string, Promise<SubjectSchema>>
   readonly #latest: BoundedMap<string, { value: Promise<SubjectSchema>; expires: number }>
 
   constructor(http: RegistryHttp, options: SchemaRegistryOptions = {}) {
     this.#http = http
     this.#latestTtlMs = options.latestTtlMs ?? 5000
-    const capacity = options.cacheCapacity ?? 10_000
+    const capacity = options.cacheCapacity ?? 1000
     this.#byId = new BoundedMap(capacity)
     this.#byVersion = new BoundedMap(capacity)
     this.#bySchema = new BoundedMap(capacity)
+    this.#registered = new BoundedMap(capacity)
     this.#latest = new BoundedMap(capacity)
   }
 
@@ -157,19 +159,17 @@ export class SchemaRegistryClient {
 
   /**
    * The subject's version holding this schema, registering it first when the subject does not have it (as
-   * Confluent's REST Proxy does for raw schemas: look up, else register, then look up the version).
+   * Confluent's REST Proxy does for raw schemas: look up, else register, then look up the version). Its own
+   * cache: a lookup in flight that finds nothing must not answer a registration.
    */
   register(subject: string, schema: Schema): Promise<SubjectSchema> {
-    const key = schemaKey(subject, schema)
-    return this.#cached(this.#bySchema, key, async () => {
-      const path = subjectPath(subject)
-      try {
-        return await this.#subjectCall('POST', path, schema)
-      } catch (error) {
-        if (!(error instanceof SchemaRegistryError && error.notFound)) throw error
-      }
-      await this.#http.call<{ id: number }>('POST', `${path}/versions`, requestBody(schema))
-      return this.#subjectCall('POST', path, schema)
+    return this.#cached(this.#registered, schemaKey(subject, schema), async () => {
+      const found = await this.lookup(subject, schema)
+      if (found) return found
+      await this.#http.call<{ id: number }>('POST', `${subjectPath(subject)}/versions`, requestBody(schema))
+      const registered = await this.lookup(subject, schema)
+      if (!registered) throw new SchemaRegistryError(`Schema registered under ${subject} but not found there`)
+      return registered
     })
   }
 

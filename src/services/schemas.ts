@@ -62,7 +62,7 @@ interface Resolved {
 export function createSchemaService(registry: SchemaRegistryClient): SchemaService {
   const byId = new Map<number, Promise<AvroCodec>>() // parsed schemas of registered ids
   const byText = new Map<string, AvroCodec>() // parsed raw schemas of requests
-  const MAX_PARSED = 10_000
+  const MAX_PARSED = 1000
 
   const remember = <K, V>(cache: Map<K, V>, key: K, value: V): V => {
     if (cache.size >= MAX_PARSED) cache.delete(cache.keys().next().value as K)

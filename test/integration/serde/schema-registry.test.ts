@@ -158,6 +158,23 @@ void test('known schemas are answered from memory: no registry call on the hot p
   assert.deepEqual(await registry.getLatest(subject), v2)
 })
 
+void test('a registration is not answered by a concurrent lookup that finds nothing', async () => {
+  const { registry, calls } = client()
+  const subject = uniqueName('sr-race')
+  const schema = avro(['r'])
+  const [looked, registered] = await Promise.all([registry.lookup(subject, schema), registry.register(subject, schema)])
+  assert.equal(looked, undefined)
+  assert.equal(registered.version, 1)
+  // the registration shared the lookup's call, then registered and looked up again
+  assert.deepEqual(calls, [
+    `POST /subjects/${subject}`,
+    `POST /subjects/${subject}/versions`,
+    `POST /subjects/${subject}`
+  ])
+  assert.deepEqual(await registry.lookup(subject, schema), registered)
+  assert.equal(calls.length, 3)
+})
+
 void test('failures are not cached, and map to Confluent codes', async () => {
   const { registry, calls } = client()
   const subject = uniqueName('sr-missing')
