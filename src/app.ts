@@ -35,6 +35,8 @@ import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
 import { createReplicaService } from './services/replicas.ts'
+import { createSchemaService } from './services/schemas.ts'
+import { createSchemaRegistry } from './serde/schema-registry.ts'
 import { createTopicAdminService } from './services/topics-admin.ts'
 import { ByteBudget } from './util/byte-budget.ts'
 import { ProduceRateLimiter } from './util/rate-limiter.ts'
@@ -93,6 +95,7 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
   )
   const metadata = createMetadataService(admin)
   const groups = new GroupsFacade(clients)
+  const registry = createSchemaRegistry(config)
   return {
     services: {
       metadata,
@@ -107,11 +110,12 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
         topics: names => admin.topics(names),
         groups
       }),
-      acls: createAclService(id => metadata.requireCluster(id), new AclsFacade(clients))
+      acls: createAclService(id => metadata.requireCluster(id), new AclsFacade(clients)),
+      schemas: registry && createSchemaService(registry)
     },
     close: async () => {
       await consumers.close()
-      await Promise.allSettled([pipeline.close(), clients.close()])
+      await Promise.allSettled([pipeline.close(), clients.close(), registry?.close()])
     }
   }
 }

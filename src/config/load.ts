@@ -1,6 +1,6 @@
 // Builds the frozen Config: defaults < .properties file < KAFKA_REST_* environment < CLI overrides.
 // Every problem is collected, so one run reports all bad keys at once; unknown keys are warnings.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { getProperties } from 'properties-file'
 import {
   type Config,
@@ -137,6 +137,14 @@ export function loadConfig(input: LoadInput = {}): LoadResult {
   for (const url of values['advertised.listeners'] as string[]) {
     if (!/^https?:\/\/[^/]+/.test(url)) problems.push(`advertised.listeners: "${url}" is not an http(s):// URL`)
   }
+
+  for (const url of values['schema.registry.url'] as string[]) {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+      problems.push(`schema.registry.url: "${url}" is not an http(s):// URL`)
+  }
+  const truststore = values['schema.registry.ssl.truststore.location'] as string
+  if (truststore && !existsSync(truststore))
+    problems.push(`schema.registry.ssl.truststore.location: ${truststore} does not exist`)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return { config: Object.freeze({ ...values, passthrough }) as unknown as Config, warnings }

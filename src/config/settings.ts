@@ -169,6 +169,33 @@ export const settings = {
     min: 1,
     doc: '(ours) Most v2 consumer instances this proxy holds; creating one more answers 429.'
   },
+  'schema.registry.url': {
+    type: 'list',
+    default: [],
+    doc: "Schema Registry base URL(s) (Confluent API; a path prefix such as /apis/ccompat/v7 is kept; more URLs are tried in turn when one does not answer). Empty disables the schema'd formats (upstream defaults to http://localhost:8081)."
+  },
+  'schema.registry.basic.auth.credentials.source': {
+    type: 'string',
+    default: 'URL',
+    oneOf: ['URL', 'USER_INFO'],
+    doc: 'Where the Schema Registry basic-auth credentials come from: the URL (http://user:password@host) or schema.registry.basic.auth.user.info.'
+  },
+  'schema.registry.basic.auth.user.info': {
+    type: 'string',
+    default: '',
+    doc: 'user:password for the Schema Registry, with credentials source USER_INFO.'
+  },
+  'schema.registry.ssl.truststore.location': {
+    type: 'string',
+    default: '',
+    doc: 'PEM file of the CA certificates to trust for an https Schema Registry (upstream: a JKS/PKCS12 store). Empty: the default CAs.'
+  },
+  'schema.registry.request.timeout.ms': {
+    type: 'int',
+    default: 10000,
+    min: 1,
+    doc: '(ours) Upper bound of every Schema Registry call (all URLs tried, answer read); past it the record fails with 42207 (produce) or 40801 (consume).'
+  },
   'shutdown.graceful.ms': {
     type: 'int',
     default: 5000,
@@ -197,7 +224,6 @@ export type Config = { readonly [K in SettingKey]: ValueOf<(typeof settings)[K][
 
 // Confluent settings we recognise but do not implement yet: named in a warning instead of "unknown key".
 export const recognisedUnsupported: readonly string[] = [
-  'schema.registry.url',
   'consumer.iterator.backoff.ms',
   'consumer.threads',
   'api.endpoints.allowlist',

@@ -6,6 +6,7 @@ import { type ConfigService } from './configs.ts'
 import { type MetadataService } from './metadata.ts'
 import { type ProduceService } from './produce.ts'
 import { type ReplicaService } from './replicas.ts'
+import { type SchemaService } from './schemas.ts'
 import { type TopicAdminService } from './topics-admin.ts'
 
 // Everything the HTTP layer may call, built once by app.ts and handed to the routes as a decorator.
@@ -19,4 +20,6 @@ export interface Services {
   consumerGroups: ConsumerGroupService
   groupAdmin: GroupAdminService
   acls: AclService
+  // Schema'd produce; absent when no Schema Registry is configured (schema.registry.url empty).
+  schemas?: SchemaService
 }

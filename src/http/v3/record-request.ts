@@ -6,14 +6,19 @@ import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { type OutgoingRecord } from '../../model/produce.ts'
 import { decodeBase64, encodeJson } from '../../serde/embedded.ts'
+import { isSchemaSpec, type SchemaSide, schemaSide } from './schema-sides.ts'
 
-export type SideReport = { type: string; size: number }
+// Schema'd sides also name their schema (in this order: type, subject, schema_id, schema_version, size).
+export type SideReport = { type: string; subject?: string; schema_id?: number; schema_version?: number; size: number }
 
 export interface ParsedRecord {
   record: OutgoingRecord
   // Present when the request had that side: the delivery report echoes it.
   key?: SideReport
   value?: SideReport
+  // Schema'd sides still to serialize (schema-sides.ts) before the record can be produced.
+  schemaKey?: SchemaSide
+  schemaValue?: SchemaSide
 }
 
 const topLevel = new Set(['partition_id', 'headers', 'key', 'value', 'timestamp'])
@@ -27,19 +32,24 @@ const specFields = new Set([
   'schema'
 ])
 const schemaFields = ['subject', 'subject_name_strategy', 'schema_id', 'schema_version', 'schema'] as const
-const schemaTypes = new Set(['AVRO', 'JSONSCHEMA', 'PROTOBUF'])
 
 const bad = (message: string) => new RestError(errors.badRequest, `Bad Request: ${message}`)
 const unrecognized = (field: string) => new RestError(errors.badRequest, `Unrecognized field: ${field}`)
 
-function side(spec: unknown, which: 'key' | 'value'): { bytes: Buffer | null; report: SideReport } {
+function side(
+  spec: unknown,
+  which: 'key' | 'value',
+  schemas: boolean
+): { bytes: Buffer | null; report: SideReport } | SchemaSide {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw bad(`${which} must be an object`)
   for (const field of Object.keys(spec)) if (!specFields.has(field)) throw unrecognized(field)
   const { type, data } = spec as { type?: unknown; data?: unknown }
   // Upstream maps these fields to Optional: an explicit null is the same as leaving the field out.
-  if (type === undefined || type === null || (typeof type === 'string' && schemaTypes.has(type))) {
-    // Schema'd data needs a Schema Registry, which this proxy does not configure yet.
-    throw new RestError(errors.payload, 'Payload error. Schema Registry must be configured when using schemas.')
+  if (isSchemaSpec(type)) {
+    // Schema'd data needs a Schema Registry (schema.registry.url).
+    if (!schemas)
+      throw new RestError(errors.payload, 'Payload error. Schema Registry must be configured when using schemas.')
+    return schemaSide(spec as Record<string, unknown>)
   }
   if (type !== 'BINARY' && type !== 'JSON' && type !== 'STRING') {
     throw bad(`type must be one of BINARY, JSON, STRING, AVRO, JSONSCHEMA, PROTOBUF`)
@@ -79,8 +89,9 @@ function headersOf(value: unknown): [string, Buffer | null][] {
   })
 }
 
-// Throws a RestError for an invalid request; `extraFields` are allowed besides the record's own (batch ids).
-export function parseRecordRequest(input: unknown, extraFields: readonly string[] = []): ParsedRecord {
+// Throws a RestError for an invalid request; `extraFields` are allowed besides the record's own (batch ids);
+// `schemas`: a Schema Registry is configured (else schema'd sides answer 42206).
+export function parseRecordRequest(input: unknown, extraFields: readonly string[] = [], schemas = false): ParsedRecord {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw bad('a record must be a JSON object')
   const fields = input as Record<string, unknown>
   for (const field of Object.keys(fields))
@@ -100,14 +111,20 @@ export function parseRecordRequest(input: unknown, extraFields: readonly string[
     record.timestamp = ms
   }
   if (key !== undefined && key !== null) {
-    const k = side(key, 'key')
-    record.key = k.bytes
-    parsed.key = k.report
+    const k = side(key, 'key', schemas)
+    if ('spec' in k) parsed.schemaKey = k
+    else {
+      record.key = k.bytes
+      parsed.key = k.report
+    }
   }
   if (value !== undefined && value !== null) {
-    const v = side(value, 'value')
-    record.value = v.bytes
-    parsed.value = v.report
+    const v = side(value, 'value', schemas)
+    if ('spec' in v) parsed.schemaValue = v
+    else {
+      record.value = v.bytes
+      parsed.value = v.report
+    }
   }
   return parsed
 }

@@ -5,6 +5,8 @@
 //          Empty body → 422. An object over api.v3.produce.request.size.limit.max.bytes → 400 report, end.
 //   POST /v3/clusters/{c}/topics/{t}/records:batch  {"entries":[{"id":..., record fields}]}
 //        → 207 {"successes":[...],"failures":[...]}; whole-request problems → 422/42208.
+// Schema'd sides (AVRO so far; schema, schema_id, schema_version or the latest) are serialized through the
+// Schema Registry (services/schemas.ts); without schema.registry.url they fail with 42206.
 import { type Readable, PassThrough } from 'node:stream'
 import { type FastifyInstance } from 'fastify'
 import { errors } from '../../errors/codes.ts'
@@ -15,6 +17,7 @@ import { type ProduceRateLimiter } from '../../util/rate-limiter.ts'
 import { mediaTypes } from '../media.ts'
 import { isoTimestamp, type ParsedRecord, parseRecordRequest, type SideReport } from './record-request.ts'
 import { drain, errorBody, errorLine, firstRecords, OrderedReports, readRecords } from './record-stream.ts'
+import { serializeSides } from './schema-sides.ts'
 
 export interface RecordsOptions {
   maxBatchEntries: number
@@ -37,8 +40,14 @@ const tooLong = new RestError(
 )
 const noData = () => new RestError(errors.unprocessable, 'Payload error. Request body is empty. Data is required.')
 
-const side = (name: string, s: SideReport | undefined) =>
-  s === undefined ? '' : `,"${name}":{"type":"${s.type}","size":${s.size}}`
+const side = (name: string, s: SideReport | undefined) => {
+  if (s === undefined) return ''
+  if (s.subject === undefined) return `,"${name}":{"type":"${s.type}","size":${s.size}}`
+  return `,"${name}":{"type":"${s.type}","subject":${JSON.stringify(s.subject)},"schema_id":${s.schema_id},"schema_version":${s.schema_version},"size":${s.size}}`
+}
+
+const asRestError = (error: unknown) =>
+  error instanceof RestError ? error : new RestError(errors.internal, (error as Error).message, { cause: error })
 
 // The success report as one string; the same fields and order as deliveryReport() (a unit test holds them equal).
 export function successLine(prefix: string, parsed: ParsedRecord, result: RecordResult): string {
@@ -66,7 +75,7 @@ export function deliveryReport(clusterId: string, topic: string, parsed: ParsedR
 }
 
 export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): void {
-  const { produce } = app.services
+  const { produce, schemas } = app.services
   const budget = app.produceBudget
 
   // The streaming route gets the raw request stream instead of a parsed body.
@@ -89,6 +98,9 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
       const reports = new OrderedReports(out, budget)
       const prefix = reportPrefix(clusterId, topic)
       let closing = false
+      // Records reach Kafka in request order: while an earlier schema'd record waits for its serialization
+      // (registry calls), later records queue behind it. `handed` settles once that record went to the producer.
+      let handed: Promise<void> | undefined
 
       const handle = (text: string, bytes: number): boolean => {
         if (Date.now() - started > options.maxStreamMs) {
@@ -105,16 +117,40 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
         }
         let parsed: ParsedRecord
         try {
-          parsed = parseRecordRequest(JSON.parse(text))
+          parsed = parseRecordRequest(JSON.parse(text), [], schemas !== undefined)
         } catch (error) {
           const rest = error instanceof RestError ? error : new RestError(errors.badRequest, (error as Error).message)
           reports.emit(errorLine(rest), bytes)
           return !(error instanceof SyntaxError)
         }
-        reports.emit(
-          produce.produceOne(topic, parsed.record).then(result => successLine(prefix, parsed, result)),
-          bytes
-        )
+        if (!parsed.schemaKey && !parsed.schemaValue && !handed) {
+          reports.emit(
+            produce.produceOne(topic, parsed.record).then(result => successLine(prefix, parsed, result)),
+            bytes
+          )
+          return true
+        }
+        const before = handed
+        const serialized = parsed.schemaKey || parsed.schemaValue ? serializeSides(parsed, topic, schemas!) : undefined
+        serialized?.catch(() => {}) // awaited below, after the records before it: not unhandled meanwhile
+        const gate = Promise.withResolvers<void>()
+        handed = gate.promise
+        void gate.promise.then(() => {
+          if (handed === gate.promise) handed = undefined
+        })
+        const line = (async () => {
+          await before
+          try {
+            await serialized
+          } catch (error) {
+            gate.resolve()
+            return errorLine(asRestError(error))
+          }
+          const result = produce.produceOne(topic, parsed.record)
+          gate.resolve()
+          return successLine(prefix, parsed, await result)
+        })()
+        reports.emit(line, bytes)
         return true
       }
 
@@ -148,11 +184,22 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           if (options.rateLimiter && !options.rateLimiter.admit(clusterId, JSON.stringify(entry).length)) {
             return rateLimited
           }
-          return parseRecordRequest(entry, ['id'])
+          return parseRecordRequest(entry, ['id'], schemas !== undefined)
         } catch (error) {
           return error as RestError
         }
       })
+      // schema'd entries are serialized (concurrently) before the batch is produced in entry order
+      await Promise.all(
+        parsed.map(async (p, i) => {
+          if (p instanceof RestError || (!p.schemaKey && !p.schemaValue)) return
+          try {
+            await serializeSides(p, topic, schemas!)
+          } catch (error) {
+            parsed[i] = asRestError(error)
+          }
+        })
+      )
       const valid = parsed.filter((p): p is ParsedRecord => !(p instanceof RestError))
       const results = await produce.produce(
         topic,

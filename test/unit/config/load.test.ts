@@ -66,10 +66,10 @@ test('every invalid key is reported at once, naming each key', () => {
 })
 
 test('unknown keys warn; recognised Confluent keys not yet supported say so', () => {
-  const { warnings } = loadConfig({ overrides: { 'no.such.key': '1', 'schema.registry.url': 'http://sr' } })
+  const { warnings } = loadConfig({ overrides: { 'no.such.key': '1', 'consumer.threads': '5' } })
   assert.deepEqual(warnings, [
     'unknown setting no.such.key (from command line); ignored',
-    'schema.registry.url is a Confluent REST Proxy setting this version does not support yet; ignored'
+    'consumer.threads is a Confluent REST Proxy setting this version does not support yet; ignored'
   ])
 })
 
@@ -84,4 +84,28 @@ test('listeners are parsed, including IPv6 and an empty host', () => {
 
 test('a missing configuration file is a clear error', () => {
   assert.throws(() => loadConfig({ file: '/nonexistent/kafka-rest.properties' }), /cannot read configuration file/)
+})
+
+test('Schema Registry URLs must be http(s); a trust store must exist', () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        overrides: {
+          'schema.registry.url': 'http://sr:8081/apis/ccompat/v7,ftp://x,nonsense',
+          'schema.registry.ssl.truststore.location': '/no/such/ca.pem'
+        }
+      }),
+    (error: Error) => {
+      assert.deepEqual((error as ConfigError).problems, [
+        'schema.registry.url: "ftp://x" is not an http(s):// URL',
+        'schema.registry.url: "nonsense" is not an http(s):// URL',
+        'schema.registry.ssl.truststore.location: /no/such/ca.pem does not exist'
+      ])
+      return true
+    }
+  )
+  const { config } = loadConfig({ overrides: { 'schema.registry.url': 'https://a:8081, http://b/prefix' } })
+  assert.deepEqual(config['schema.registry.url'], ['https://a:8081', 'http://b/prefix'])
+  assert.equal(config['schema.registry.basic.auth.credentials.source'], 'URL')
+  assert.equal(config['schema.registry.request.timeout.ms'], 10000)
 })

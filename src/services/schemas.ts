@@ -1,0 +1,209 @@
+// Schema'd produce, version-neutral: which registered schema a request means, and its data in Confluent's wire
+// format. The choice of schema follows upstream's rules (kafka-rest SchemaManager), in order:
+//   schema_id        → that schema; subject from `subject` or the strategy; its version under that subject
+//   schema_version   → that version of the subject (`subject`, or a strategy that needs no schema)
+//   schema (raw)     → parsed here, then looked up under the subject and registered if new
+//   none of them     → the subject's latest version
+// Registry failures answer as upstream (42207, 40301, 42205: see registryRestError); data that does not fit the
+// schema is a 400 with the converter's words. Only Avro is supported so far.
+import { errors } from '../errors/codes.ts'
+import { RestError } from '../errors/rest-error.ts'
+import { type AvroCodec, AvroDataError, AvroSchemaError, parseAvroSchema } from '../serde/avro.ts'
+import {
+  registryRestError,
+  type Schema,
+  type SchemaRegistryClient,
+  SchemaRegistryError,
+  type SchemaType
+} from '../serde/schema-registry.ts'
+import { frame } from '../serde/wire-format.ts'
+
+export const schemaFormats = ['AVRO', 'JSONSCHEMA', 'PROTOBUF'] as const
+export type SchemaFormat = (typeof schemaFormats)[number]
+export const subjectNameStrategies = ['TOPIC_NAME', 'RECORD_NAME', 'TOPIC_RECORD_NAME'] as const
+export type SubjectNameStrategy = (typeof subjectNameStrategies)[number]
+
+/** What a request says about one side's schema (already checked for conflicting fields). */
+export interface SchemaSpec {
+  format?: SchemaFormat
+  subject?: string
+  strategy?: SubjectNameStrategy
+  schemaId?: number
+  schemaVersion?: number
+  schema?: string
+}
+
+export interface SerializedSide {
+  bytes: Buffer
+  format: SchemaFormat
+  subject: string
+  schemaId: number
+  schemaVersion: number
+}
+
+export interface SchemaService {
+  /** Resolves the schema and serializes `data` (JSON form; undefined = null) for one side of a record. */
+  serialize(topic: string, isKey: boolean, spec: SchemaSpec, data: unknown): Promise<SerializedSide>
+}
+
+const formatOf: Record<SchemaType, SchemaFormat> = { AVRO: 'AVRO', JSON: 'JSONSCHEMA', PROTOBUF: 'PROTOBUF' }
+const typeOf: Record<SchemaFormat, SchemaType> = { AVRO: 'AVRO', JSONSCHEMA: 'JSON', PROTOBUF: 'PROTOBUF' }
+
+const bad = (message: string) => new RestError(errors.badRequest, `Bad Request: ${message}`)
+
+interface Resolved {
+  subject: string
+  id: number
+  version: number
+  format: SchemaFormat
+  codec: AvroCodec
+}
+
+export function createSchemaService(registry: SchemaRegistryClient): SchemaService {
+  const byId = new Map<number, Promise<AvroCodec>>() // parsed schemas of registered ids
+  const byText = new Map<string, AvroCodec>() // parsed raw schemas of requests
+  const MAX_PARSED = 1000
+
+  const remember = <K, V>(cache: Map<K, V>, key: K, value: V): V => {
+    if (cache.size >= MAX_PARSED) cache.delete(cache.keys().next().value as K)
+    cache.set(key, value)
+    return value
+  }
+
+  // The texts of every schema `schema` refers to, each after the ones it needs (depth first).
+  async function referenced(schema: Schema, seen = new Set<string>()): Promise<string[]> {
+    const texts: string[] = []
+    for (const ref of schema.references) {
+      const key = `${ref.subject}\u0000${ref.version}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      const target = await registry.getVersion(ref.subject, ref.version)
+      texts.push(...(await referenced(target, seen)), target.schema)
+    }
+    return texts
+  }
+
+  function codecOf(id: number, schema: Schema): Promise<AvroCodec> {
+    const known = byId.get(id)
+    if (known) return known
+    const parsing = (async () => {
+      if (schema.schemaType !== 'AVRO') throw bad(`${formatOf[schema.schemaType]} schemas are not supported yet`)
+      try {
+        return parseAvroSchema(schema.schema, await referenced(schema))
+      } catch (error) {
+        if (error instanceof AvroSchemaError)
+          throw new RestError(errors.invalidSchema, `Invalid schema: ${error.message}`, { cause: error })
+        throw error
+      }
+    })()
+    void remember(byId, id, parsing)
+    parsing.catch(() => byId.delete(id))
+    return parsing
+  }
+
+  function subjectFor(topic: string, isKey: boolean, spec: SchemaSpec, recordName: () => string): string {
+    if (spec.subject !== undefined) return spec.subject
+    switch (spec.strategy ?? 'TOPIC_NAME') {
+      case 'TOPIC_NAME':
+        return `${topic}-${isKey ? 'key' : 'value'}`
+      case 'RECORD_NAME':
+        return recordName()
+      case 'TOPIC_RECORD_NAME':
+        return `${topic}-${recordName()}`
+    }
+  }
+
+  // A subject for schema_version / latest, where no schema is known yet: only TOPIC_NAME can name one.
+  function subjectWithoutSchema(topic: string, isKey: boolean, spec: SchemaSpec): string {
+    return subjectFor(topic, isKey, spec, () => {
+      throw bad(
+        spec.strategy
+          ? `Cannot use schema_subject_strategy=${spec.strategy} without schema_id or schema.`
+          : 'Cannot use default schema_subject_strategy without schema_id or schema.'
+      )
+    })
+  }
+
+  async function call<T>(context: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work()
+    } catch (error) {
+      throw registryRestError(error, 'serialize', context)
+    }
+  }
+
+  const nameOf = (codec: AvroCodec) => codec.name ?? codec.type.typeName
+
+  async function resolve(topic: string, isKey: boolean, spec: SchemaSpec): Promise<Resolved> {
+    if (spec.schemaId !== undefined) {
+      const id = spec.schemaId
+      const schema = await call(`Error when fetching schema by id. schemaId = ${id}`, () => registry.getById(id))
+      const codec = await codecOf(id, schema)
+      const subject = subjectFor(topic, isKey, spec, () => nameOf(codec))
+      const context = `Error when fetching schema version. subject = ${subject}, schema = ${schema.schema}`
+      const found = await call(context, () => registry.lookup(subject, schema))
+      if (!found) throw registryRestError(new SchemaRegistryError('Schema not found; error code: 40403', 404, 40403), 'serialize', context) // prettier-ignore
+      return { subject, id, version: found.version, format: formatOf[schema.schemaType], codec }
+    }
+    if (spec.schemaVersion !== undefined) {
+      const subject = subjectWithoutSchema(topic, isKey, spec)
+      const version = spec.schemaVersion
+      let found
+      try {
+        found = await registry.getVersion(subject, version)
+      } catch (error) {
+        if (error instanceof SchemaRegistryError && error.notFound && !error.forbidden)
+          throw bad(`Schema does not exist for subject: ${subject}, version: ${version}`)
+        throw registryRestError(error, 'serialize', `Error when fetching schema by version. subject = ${subject}, version = ${version}`) // prettier-ignore
+      }
+      const codec = await codecOf(found.id, found)
+      return { subject, id: found.id, version, format: formatOf[found.schemaType], codec }
+    }
+    if (spec.schema !== undefined) {
+      const format = spec.format!
+      if (format !== 'AVRO') throw bad(`${format} schemas are not supported yet`)
+      const raw = spec.schema
+      let codec = byText.get(raw)
+      if (!codec) {
+        try {
+          codec = remember(byText, raw, parseAvroSchema(raw))
+        } catch (error) {
+          if (!(error instanceof AvroSchemaError)) throw error
+          throw new RestError(errors.invalidSchema, `Invalid schema: Error when parsing raw schema. format = ${format}, schema = ${raw}`, { cause: error }) // prettier-ignore
+        }
+      }
+      const subject = subjectFor(topic, isKey, spec, () => nameOf(codec))
+      const schema: Schema = { schemaType: typeOf[format], schema: raw, references: [] }
+      const context = `Error when registering schema. format = ${format}, subject = ${subject}, schema = ${raw}`
+      const registered = await call(context, () => registry.register(subject, schema))
+      if (!byId.has(registered.id)) void remember(byId, registered.id, Promise.resolve(codec))
+      return { subject, id: registered.id, version: registered.version, format, codec }
+    }
+    const subject = subjectWithoutSchema(topic, isKey, spec)
+    const latest = await call(`Error when fetching latest schema version. subject = ${subject}`, () =>
+      registry.getLatest(subject)
+    )
+    const codec = await codecOf(latest.id, latest)
+    return { subject, id: latest.id, version: latest.version, format: formatOf[latest.schemaType], codec }
+  }
+
+  return {
+    async serialize(topic, isKey, spec, data) {
+      const resolved = await resolve(topic, isKey, spec)
+      let payload: Buffer
+      try {
+        payload = resolved.codec.encode(data === undefined ? null : data)
+      } catch (error) {
+        if (error instanceof AvroDataError) throw bad(error.message)
+        throw error
+      }
+      return {
+        bytes: frame(resolved.id, payload),
+        format: resolved.format,
+        subject: resolved.subject,
+        schemaId: resolved.id,
+        schemaVersion: resolved.version
+      }
+    }
+  }
+}
