@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { parseAvroSchema } from '../../../src/serde/avro.ts'
 import { frame, unframe } from '../../../src/serde/wire-format.ts'
+import { orderSchema } from '../../fixtures/avro-order.ts'
 
 const FASTAVRO = 'fastavro==1.13.1'
 const target = join(import.meta.dirname, '../../../build/python')
@@ -70,30 +71,7 @@ const canonical = (text: string): string =>
     typeof value === 'bigint' ? rawJSON(String(value)) : value
   )
 
-const schema = JSON.stringify({
-  type: 'record',
-  name: 'Order',
-  namespace: 'com.acme',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'qty', type: 'int' },
-    { name: 'price', type: 'double' },
-    { name: 'ratio', type: 'float' },
-    { name: 'ok', type: 'boolean' },
-    { name: 'note', type: ['null', 'string'] },
-    { name: 'raw', type: 'bytes' },
-    { name: 'hash', type: { type: 'fixed', name: 'Hash', size: 2 } },
-    { name: 'state', type: { type: 'enum', name: 'State', symbols: ['NEW', 'DONE'] } },
-    { name: 'tags', type: { type: 'array', items: 'string' } },
-    { name: 'attrs', type: { type: 'map', values: 'long' } },
-    {
-      name: 'total',
-      type: ['null', { type: 'record', name: 'Money', fields: [{ name: 'cents', type: 'long' }] }, 'string']
-    },
-    { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 6, scale: 2 } },
-    { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } }
-  ]
-})
+const schema = JSON.stringify(orderSchema())
 
 // Floats exactly representable in 32 bits: fastavro keeps a read float32 as the nearest double (0.1 → 0.10000000149…).
 const vectors = [

@@ -3,32 +3,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { AvroDataError, AvroSchemaError, parseAvroSchema } from '../../../src/serde/avro.ts'
+import { orderSchema } from '../../fixtures/avro-order.ts'
 
-const everything = JSON.stringify({
-  type: 'record',
-  name: 'Order',
-  namespace: 'com.acme',
-  fields: [
-    { name: 'id', type: 'long' },
-    { name: 'qty', type: 'int' },
-    { name: 'price', type: 'double' },
-    { name: 'ratio', type: 'float' },
-    { name: 'ok', type: 'boolean' },
-    { name: 'note', type: ['null', 'string'] },
-    { name: 'raw', type: 'bytes' },
-    { name: 'hash', type: { type: 'fixed', name: 'Hash', size: 2 } },
-    { name: 'state', type: { type: 'enum', name: 'State', symbols: ['NEW', 'DONE'] } },
-    { name: 'tags', type: { type: 'array', items: 'string' } },
-    { name: 'attrs', type: { type: 'map', values: 'long' } },
-    {
-      name: 'total',
-      type: ['null', { type: 'record', name: 'Money', fields: [{ name: 'cents', type: 'long' }] }, 'string']
-    },
-    { name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 6, scale: 2 } },
-    { name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' } },
-    { name: 'channel', type: 'string', default: 'web' }
-  ]
-})
+const everything = JSON.stringify(orderSchema({ name: 'channel', type: 'string', default: 'web' }))
 
 const order = {
   id: 9007199254740993n, // beyond 2^53: only exact as a BigInt
