@@ -7,17 +7,15 @@ import { startBenchKafka } from './lib/kafka.ts'
 import { type HttpJob, type StreamJob } from './lib/loadgen.ts'
 import { type LoadResult, type WindowSpec } from './lib/measure.ts'
 import { Histogram } from './lib/histogram.ts'
-import { cleanupAll, installSignalHandlers, runJob, wasInterrupted } from './lib/processes.ts'
+import { cleanupAll, installSignalHandlers, runJob } from './lib/processes.ts'
 import { formatProfile } from './lib/profile.ts'
 import { repoRoot } from './lib/proxy.ts'
 import { type ReferenceJob } from './lib/reference.ts'
 import { describeMachine, markdown, type Row } from './lib/report.ts'
 import {
-  failedRow,
   log,
   measure,
   type Options,
-  quietPercent,
   resultsDir,
   rowBase,
   type RowBase,
@@ -27,7 +25,7 @@ import {
   scenarioIds,
   skippedRow,
   toRow,
-  waitForQuiet,
+  measureRow,
   withProxy,
   withTopic
 } from './lib/run.ts'
@@ -323,27 +321,9 @@ export async function main(args: string[]): Promise<number> {
       `produce benchmark: scenarios ${[...options.only].join(',')}, sizes ${options.sizes.join(',')}, ${seconds} s per row`
     )
     if (options.brokerWarmupMs > 0) await warmBroker(run)
-    // One row: wait for a quiet machine, measure; a failing row is reported and the run goes on.
-    // One row: wait for a quiet machine, measure; measured again (up to --retries times) when other processes
-    // disturbed it; a failing row is reported and the run goes on.
-    const measureRow = async (base: RowBase, body: () => Promise<Row>): Promise<Row | undefined> => {
-      let row: Row | undefined
-      for (let attempt = 0; attempt <= options.retries; attempt++) {
-        if (wasInterrupted()) return undefined
-        const label = `${base.scenario}${base.valueBytes === null ? '' : ` with ${base.valueBytes} B values`}`
-        log(`running ${label}${attempt > 0 ? ` again (${attempt}/${options.retries}): it was disturbed` : ''}...`)
-        const busy = await waitForQuiet(run)
-        try {
-          row = await body()
-        } catch (error) {
-          if (wasInterrupted()) return undefined
-          log(`${base.scenario} failed: ${(error as Error).stack ?? String(error)}`)
-          row = failedRow(base, `failed: ${(error as Error).message.split('\n')[0]}`)
-          break
-        }
-        if (busy) row.note = [row.note, busy].filter(Boolean).join('; ')
-        if (!(row.otherCpuPercent >= quietPercent)) break
-      }
+    // One row, measured again when other processes disturbed it (bench/lib/run.ts), then reported.
+    const measured = async (base: RowBase, body: () => Promise<Row>): Promise<Row | undefined> => {
+      const row = await measureRow(run, base, body)
       if (row) add(row)
       return row
     }
@@ -353,27 +333,25 @@ export async function main(args: string[]): Promise<number> {
         const valueBytes = size ?? 0
         switch (id) {
           case 'a':
-            await measureRow(rowBase('a', size), () => reference(run, valueBytes))
+            await measured(rowBase('a', size), () => reference(run, valueBytes))
             break
           case 'b':
-            await measureRow(rowBase('b', size), () => v2Json(run, valueBytes))
+            await measured(rowBase('b', size), () => v2Json(run, valueBytes))
             break
           case 'c': {
-            const max = await measureRow(rowBase('c', size), () => v2Single(run, valueBytes, 0))
+            const max = await measured(rowBase('c', size), () => v2Single(run, valueBytes, 0))
             if (max && max.requestsPerSec > 0)
-              await measureRow(rowBase('c/2', size), () => v2Single(run, valueBytes, max.requestsPerSec / 2))
+              await measured(rowBase('c/2', size), () => v2Single(run, valueBytes, max.requestsPerSec / 2))
             break
           }
           case 'd':
             for (const connections of [1, 4]) {
-              const row = await measureRow(rowBase(`d${connections}`, size), () =>
-                v3Stream(run, valueBytes, connections)
-              )
+              const row = await measured(rowBase(`d${connections}`, size), () => v3Stream(run, valueBytes, connections))
               if (!row || row.note?.startsWith('skipped')) break
             }
             break
           case 'e':
-            await measureRow(rowBase('e', null), () => emptyRoute(run))
+            await measured(rowBase('e', null), () => emptyRoute(run))
             break
         }
       }
