@@ -7,14 +7,14 @@ import {
   ConfigSources,
   kGetApi,
   kGetBootstrapConnection,
-  type metadataV12,
-  protocolErrorsCodesById
+  type metadataV12
 } from '@platformatic/kafka'
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
 import { type Cluster, type ConfigEntry, type Partition, type PartitionOffsets, type Topic } from '../model/cluster.ts'
 import { type KafkaClients } from './clients.ts'
 import { brokerErrorTable } from './error-table.ts'
+import { errorNameOf } from './errors.ts'
 
 type MetadataResponse = metadataV12.MetadataResponse
 type Callback<T> = (error: Error | null, value?: T) => void
@@ -137,7 +137,7 @@ export class AdminFacade {
 }
 
 function topicError(code: number, topic: string): RestError {
-  const name = protocolErrorsCodesById[code] ?? 'UNKNOWN_SERVER_ERROR'
+  const name = errorNameOf(code)
   const spec = errors[brokerErrorTable[name] ?? 'kafka']
   if (spec === errors.unknownTopicOrPartition) return new RestError(spec)
   return new RestError(spec, `${name} while describing topic ${topic}.`)

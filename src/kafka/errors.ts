@@ -1,5 +1,6 @@
 // Turns whatever the Kafka client throws into a RestError with Confluent's code. The only file that knows
 // the client's error shapes: nested AggregateErrors whose leaves are protocol errors named by the broker.
+import { protocolErrorsCodesById } from '@platformatic/kafka'
 import { errors, type ErrorSpec } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
 import { brokerErrorTable } from './error-table.ts'
@@ -45,6 +46,11 @@ export function toRestError(error: unknown, what: string): RestError {
 
 // The broker's error name (e.g. NON_EMPTY_GROUP) inside whatever the client threw, for callers that answer one
 // specific broker error themselves before the generic mapping.
+// The broker's name for an error code found inside a response (UNKNOWN_SERVER_ERROR for a code the client lacks).
+export function errorNameOf(code: number): string {
+  return protocolErrorsCodesById[code] ?? 'UNKNOWN_SERVER_ERROR'
+}
+
 export function protocolErrorName(error: unknown): string | undefined {
   return [...leaves(error)].find(e => e.code === 'PLT_KFK_PROTOCOL' && e.apiId)?.apiId
 }

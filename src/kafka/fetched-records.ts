@@ -1,8 +1,8 @@
 // Turns one partition of a Fetch response into records. The broker answers with whole record batches, so a
 // batch may start before the requested offset (those records are skipped); control batches (transaction
 // markers) carry no records but still advance the position.
-import { protocolErrorsCodesById } from '@platformatic/kafka'
 import { type ConsumedRecord } from '../model/consumer.ts'
+import { errorNameOf } from './errors.ts'
 import { PartitionError } from './group-offsets.ts'
 
 interface FetchedRecord {
@@ -44,7 +44,7 @@ export type FetchedResult =
 
 export function recordsOf(topic: string, fetched: FetchedPartition, from: bigint): FetchedResult {
   if (fetched.errorCode !== 0) {
-    const name = protocolErrorsCodesById[fetched.errorCode] ?? 'UNKNOWN_SERVER_ERROR'
+    const name = errorNameOf(fetched.errorCode)
     if (name === 'OFFSET_OUT_OF_RANGE') return { error: name }
     if (staleMetadata.has(name)) return { error: 'STALE_METADATA' }
     return { error: new PartitionError(name, `${topic}-${fetched.partitionIndex}`) }

@@ -2,7 +2,8 @@
 // commit() drops the per-partition metadata string and needs a group generation; v2 consumers commit
 // metadata, and a manually assigned instance commits as a "simple" consumer (generation -1, no member id),
 // which the coordinator accepts while the group has no active members.
-import { type Consumer, kGetApi, kGetConnection, protocolErrorsCodesById } from '@platformatic/kafka'
+import { type Consumer, kGetApi, kGetConnection } from '@platformatic/kafka'
+import { errorNameOf } from './errors.ts'
 import { type CommittedOffset, type PartitionOffset, type TopicPartition } from '../model/consumer.ts'
 
 type Callback<T> = (error: Error | null, value?: T) => void
@@ -58,8 +59,6 @@ function call<T>(consumer: Consumer, api: string, args: unknown[]): Promise<T> {
   })
 }
 
-const errorName = (code: number): string => protocolErrorsCodesById[code] ?? 'UNKNOWN_SERVER_ERROR'
-
 function byTopic<T extends TopicPartition, R>(items: readonly T[], map: (item: T) => R): Map<string, R[]> {
   const topics = new Map<string, R[]>()
   for (const item of items) {
@@ -93,7 +92,7 @@ export async function commitOffsets(
   ])
   for (const topic of response.topics) {
     for (const p of topic.partitions) {
-      if (p.errorCode !== 0) throw new PartitionError(errorName(p.errorCode), `${topic.name}-${p.partitionIndex}`)
+      if (p.errorCode !== 0) throw new PartitionError(errorNameOf(p.errorCode), `${topic.name}-${p.partitionIndex}`)
     }
   }
 }
@@ -114,10 +113,10 @@ export async function fetchCommitted(
   ])
   const out: CommittedOffset[] = []
   for (const group of response.groups) {
-    if (group.errorCode !== 0) throw new PartitionError(errorName(group.errorCode), `group ${consumer.groupId}`)
+    if (group.errorCode !== 0) throw new PartitionError(errorNameOf(group.errorCode), `group ${consumer.groupId}`)
     for (const topic of group.topics) {
       for (const p of topic.partitions) {
-        if (p.errorCode !== 0) throw new PartitionError(errorName(p.errorCode), `${topic.name}-${p.partitionIndex}`)
+        if (p.errorCode !== 0) throw new PartitionError(errorNameOf(p.errorCode), `${topic.name}-${p.partitionIndex}`)
         if (p.committedOffset >= 0n) {
           out.push({
             topic: topic.name,

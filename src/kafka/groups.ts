@@ -4,20 +4,14 @@
 // Describing follows Kafka's own Admin (4.x): ask the coordinator with ConsumerGroupDescribe first; the groups it
 // does not know as consumer groups are asked again with DescribeGroups, which knows classic groups. A group that
 // neither knows (classic answer: Dead with no protocol type) does not exist.
-import {
-  type Admin,
-  FetchIsolationLevels,
-  FindCoordinatorKeyTypes,
-  protocolErrors,
-  protocolErrorsCodesById
-} from '@platformatic/kafka'
+import { type Admin, FetchIsolationLevels, FindCoordinatorKeyTypes, protocolErrors } from '@platformatic/kafka'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
 import { type ConsumerGroup, type TopicPartition } from '../model/consumer-group.ts'
 import { type KafkaClients } from './clients.ts'
 import { brokerErrorTable } from './error-table.ts'
-import { protocolErrorName } from './errors.ts'
+import { errorNameOf, protocolErrorName } from './errors.ts'
 import {
   classicAssignment,
   coordinatorConnection,
@@ -44,14 +38,14 @@ export function groupState(wire: string): string {
 }
 
 function groupError(code: number, message: string | null, groupId: string): RestError {
-  const name = protocolErrorsCodesById[code] ?? 'UNKNOWN_SERVER_ERROR'
+  const name = errorNameOf(code)
   return new RestError(
     errors[brokerErrorTable[name] ?? 'kafka'],
     message || `${name} while describing group ${groupId}.`
   )
 }
 
-const retriable = (code: number) => protocolErrors[protocolErrorsCodesById[code] ?? '']?.canRetry === true
+const retriable = (code: number) => protocolErrors[errorNameOf(code)]?.canRetry === true
 
 // The key of a partition in the maps this facade returns.
 export const offsetKey = (topic: string, partition: number) => `${topic}\u0000${partition}`
