@@ -9,31 +9,10 @@
 // - float/double also accept "NaN", "Infinity" and "-Infinity" (JSON has no such numbers), and are written so.
 // Longs are BigInt inside (avsc's default long refuses values beyond 2^53), so consumed longs print exactly.
 import avro from 'avsc'
+import { type ReferencedSchema, type SchemaCodec, SchemaDataError, SchemaParseError } from './schema-codec.ts'
 
-/** The schema text is not a valid Avro schema (→ 42205). */
-export class AvroSchemaError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'AvroSchemaError'
-  }
-}
-
-/** The data does not fit the schema (→ 42207 producing) or the bytes are not a datum of it (→ 40801 consuming). */
-export class AvroDataError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'AvroDataError'
-  }
-}
-
-export interface AvroCodec {
+export interface AvroCodec extends SchemaCodec {
   readonly type: avro.Type
-  /** The full name of a record (or other named) schema: the RECORD_NAME subject strategy uses it. */
-  readonly name: string | undefined
-  /** JSON form → Avro binary (without the wire-format header). */
-  encode(data: unknown): Buffer
-  /** Avro binary → the JSON form, as JSON text. */
-  decode(bytes: Buffer): string
 }
 
 const bigLong = avro.types.LongType.__with({
@@ -57,34 +36,35 @@ const longHook = (schema: avro.Schema): avro.Type | undefined =>
  * Parses a schema; `references` are the texts of the schemas it refers to (Schema Registry references), in an
  * order where each comes after the ones it needs: their named types become known to the main schema.
  */
-export function parseAvroSchema(schema: string, references: readonly string[] = []): AvroCodec {
+export function parseAvroSchema(schema: string, references: readonly ReferencedSchema[] = []): AvroCodec {
   const registry: Record<string, avro.Type> = { long: bigLong }
   const parse = (text: string) => {
     let json: unknown
     try {
       json = JSON.parse(text)
     } catch (error) {
-      throw new AvroSchemaError(`Schema is not JSON: ${(error as Error).message}`, { cause: error })
+      throw new SchemaParseError(`Schema is not JSON: ${(error as Error).message}`, { cause: error })
     }
     try {
       return avro.Type.forSchema(json as avro.Schema, { wrapUnions: true, registry, typeHook: longHook })
     } catch (error) {
-      throw new AvroSchemaError((error as Error).message, { cause: error })
+      throw new SchemaParseError((error as Error).message, { cause: error })
     }
   }
-  for (const reference of references) parse(reference)
+  for (const reference of references) parse(reference.schema)
   const type = parse(schema)
   const toAvro = compile(type, toAvroOf)
   const toJson = compile(type, toJsonOf)
   return {
     type,
-    name: type.name,
+    // unnamed schemas are named by their type, as Avro's getFullName() ("long", "union", "array")
+    name: type.name ?? type.typeName.replace(/^abstract:/, '').replace(/:.*$/, ''),
     encode(data) {
       const value = toAvro(data, '')
       try {
         return type.toBuffer(value)
       } catch (error) {
-        throw new AvroDataError((error as Error).message, { cause: error })
+        throw new SchemaDataError((error as Error).message, { cause: error })
       }
     },
     decode(bytes) {
@@ -92,7 +72,7 @@ export function parseAvroSchema(schema: string, references: readonly string[] = 
       try {
         value = type.fromBuffer(bytes)
       } catch (error) {
-        throw new AvroDataError(`Not an Avro datum of the schema: ${(error as Error).message}`, { cause: error })
+        throw new SchemaDataError(`Not an Avro datum of the schema: ${(error as Error).message}`, { cause: error })
       }
       return toJson(value)
     }
@@ -138,7 +118,7 @@ function token(value: unknown): string {
 type ToAvro = (data: unknown, path: string) => unknown
 
 function fail(expected: string, data: unknown, path: string): never {
-  throw new AvroDataError(`Expected ${expected}. Got ${token(data)}${path ? ` (at ${path})` : ''}`)
+  throw new SchemaDataError(`Expected ${expected}. Got ${token(data)}${path ? ` (at ${path})` : ''}`)
 }
 
 const specialFloats: Record<string, number> = {
@@ -153,7 +133,7 @@ function latin1(data: unknown, what: string, path: string): Buffer {
   if (typeof data !== 'string') fail(what, data, path)
   for (let i = 0; i < data.length; i++) {
     if (data.charCodeAt(i) > 0xff) {
-      throw new AvroDataError(
+      throw new SchemaDataError(
         `Expected ${what} as code points 0-255, got U+${data.charCodeAt(i).toString(16)} at ${path || 'top level'}`
       )
     }
@@ -196,7 +176,7 @@ const toAvroOf: Compiler<ToAvro> = (type, sub) => {
       const size = (type as avro.types.FixedType).size
       return (data, path) => {
         const bytes = latin1(data, 'fixed', path)
-        if (bytes.length !== size) throw new AvroDataError(`Expected fixed length ${size}, but got ${bytes.length}`)
+        if (bytes.length !== size) throw new SchemaDataError(`Expected fixed length ${size}, but got ${bytes.length}`)
         return bytes
       }
     }
@@ -204,7 +184,7 @@ const toAvroOf: Compiler<ToAvro> = (type, sub) => {
       const symbols = new Set((type as avro.types.EnumType).symbols)
       return (data, path) => {
         if (typeof data !== 'string') fail('enum', data, path)
-        if (!symbols.has(data)) throw new AvroDataError(`Unknown symbol in enum ${type.name}: ${data}`)
+        if (!symbols.has(data)) throw new SchemaDataError(`Unknown symbol in enum ${type.name}: ${data}`)
         return data
       }
     }
@@ -238,12 +218,13 @@ const toAvroOf: Compiler<ToAvro> = (type, sub) => {
             out[field.name] = field.convert(data[field.name], `${path}.${field.name}`)
           else {
             const fallback = field.fallback()
-            if (fallback === undefined) throw new AvroDataError(`Expected field name not found: ${field.name}`)
+            if (fallback === undefined) throw new SchemaDataError(`Expected field name not found: ${field.name}`)
             out[field.name] = fallback
           }
         }
         const unknown = Object.keys(data).filter(key => !known.has(key))
-        if (unknown.length > 0) throw new AvroDataError(`Unknown fields in record ${type.name}: ${unknown.join(', ')}`)
+        if (unknown.length > 0)
+          throw new SchemaDataError(`Unknown fields in record ${type.name}: ${unknown.join(', ')}`)
         return out
       }
     }
@@ -256,14 +237,14 @@ const toAvroOf: Compiler<ToAvro> = (type, sub) => {
         if (!isObject(data)) fail('start-union', data, path)
         const keys = Object.keys(data)
         if (keys.length !== 1)
-          throw new AvroDataError(`A union value is one {"<type>": value}, got ${keys.length} keys`)
+          throw new SchemaDataError(`A union value is one {"<type>": value}, got ${keys.length} keys`)
         const convert = branches.get(keys[0])
-        if (!convert || keys[0] === 'null') throw new AvroDataError(`Unknown union branch ${keys[0]}`)
+        if (!convert || keys[0] === 'null') throw new SchemaDataError(`Unknown union branch ${keys[0]}`)
         return { [keys[0]]: convert(data[keys[0]], `${path}.${keys[0]}`) }
       }
     }
     default:
-      throw new AvroSchemaError(`Unsupported Avro type ${name}`)
+      throw new SchemaParseError(`Unsupported Avro type ${name}`)
   }
 }
 
@@ -331,6 +312,6 @@ const toJsonOf: Compiler<ToJson> = (type, sub) => {
       }
     }
     default:
-      throw new AvroSchemaError(`Unsupported Avro type ${type.typeName}`)
+      throw new SchemaParseError(`Unsupported Avro type ${type.typeName}`)
   }
 }

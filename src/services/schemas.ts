@@ -5,10 +5,12 @@
 //   schema (raw)     → parsed here, then looked up under the subject and registered if new
 //   none of them     → the subject's latest version
 // Registry failures answer as upstream (42207, 40301, 42205: see registryRestError); data that does not fit the
-// schema is a 400 with the converter's words. Only Avro is supported so far.
+// schema is a 400 with the converter's words. Each format is a codec (serde/schema-codec.ts) found by schema type
+// in serde/codecs.ts; parsed codecs are cached by registry id and by raw text.
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
-import { type AvroCodec, AvroDataError, AvroSchemaError, parseAvroSchema } from '../serde/avro.ts'
+import { schemaParsers } from '../serde/codecs.ts'
+import { type ReferencedSchema, type SchemaCodec, SchemaDataError, SchemaParseError } from '../serde/schema-codec.ts'
 import {
   registryRestError,
   type Schema,
@@ -44,6 +46,11 @@ export interface SerializedSide {
 export interface SchemaService {
   /** Resolves the schema and serializes `data` (JSON form; undefined = null) for one side of a record. */
   serialize(topic: string, isKey: boolean, spec: SchemaSpec, data: unknown): Promise<SerializedSide>
+  /**
+   * The codec of a registered schema id (consumers decode with it) and its format. Registry failures throw
+   * registryRestError's answers for the 'deserialize' phase.
+   */
+  codecById(id: number): Promise<{ format: SchemaFormat; codec: SchemaCodec }>
 }
 
 const formatOf: Record<SchemaType, SchemaFormat> = { AVRO: 'AVRO', JSON: 'JSONSCHEMA', PROTOBUF: 'PROTOBUF' }
@@ -56,12 +63,12 @@ interface Resolved {
   id: number
   version: number
   format: SchemaFormat
-  codec: AvroCodec
+  codec: SchemaCodec
 }
 
 export function createSchemaService(registry: SchemaRegistryClient): SchemaService {
-  const byId = new Map<number, Promise<AvroCodec>>() // parsed schemas of registered ids
-  const byText = new Map<string, AvroCodec>() // parsed raw schemas of requests
+  const byId = new Map<number, Promise<SchemaCodec>>() // parsed schemas of registered ids
+  const byText = new Map<string, SchemaCodec>() // parsed raw schemas of requests, by format and text
   const MAX_PARSED = 1000
 
   const remember = <K, V>(cache: Map<K, V>, key: K, value: V): V => {
@@ -71,27 +78,33 @@ export function createSchemaService(registry: SchemaRegistryClient): SchemaServi
   }
 
   // The texts of every schema `schema` refers to, each after the ones it needs (depth first).
-  async function referenced(schema: Schema, seen = new Set<string>()): Promise<string[]> {
-    const texts: string[] = []
+  async function referenced(schema: Schema, seen = new Set<string>()): Promise<ReferencedSchema[]> {
+    const texts: ReferencedSchema[] = []
     for (const ref of schema.references) {
       const key = `${ref.subject}\u0000${ref.version}`
       if (seen.has(key)) continue
       seen.add(key)
       const target = await registry.getVersion(ref.subject, ref.version)
-      texts.push(...(await referenced(target, seen)), target.schema)
+      texts.push(...(await referenced(target, seen)), { name: ref.name, schema: target.schema })
     }
     return texts
   }
 
-  function codecOf(id: number, schema: Schema): Promise<AvroCodec> {
+  function parserOf(format: SchemaFormat) {
+    const parser = schemaParsers[typeOf[format]]
+    if (!parser) throw bad(`${format} schemas are not supported`)
+    return parser
+  }
+
+  function codecOf(id: number, schema: Schema): Promise<SchemaCodec> {
     const known = byId.get(id)
     if (known) return known
     const parsing = (async () => {
-      if (schema.schemaType !== 'AVRO') throw bad(`${formatOf[schema.schemaType]} schemas are not supported yet`)
+      const parser = parserOf(formatOf[schema.schemaType])
       try {
-        return parseAvroSchema(schema.schema, await referenced(schema))
+        return parser(schema.schema, await referenced(schema))
       } catch (error) {
-        if (error instanceof AvroSchemaError)
+        if (error instanceof SchemaParseError)
           throw new RestError(errors.invalidSchema, `Invalid schema: ${error.message}`, { cause: error })
         throw error
       }
@@ -132,7 +145,10 @@ export function createSchemaService(registry: SchemaRegistryClient): SchemaServi
     }
   }
 
-  const nameOf = (codec: AvroCodec) => codec.name ?? codec.type.typeName
+  const nameOf = (codec: SchemaCodec) => {
+    if (codec.name === undefined) throw bad('The schema has no name for the RECORD_NAME subject name strategies')
+    return codec.name
+  }
 
   async function resolve(topic: string, isKey: boolean, spec: SchemaSpec): Promise<Resolved> {
     if (spec.schemaId !== undefined) {
@@ -161,14 +177,15 @@ export function createSchemaService(registry: SchemaRegistryClient): SchemaServi
     }
     if (spec.schema !== undefined) {
       const format = spec.format!
-      if (format !== 'AVRO') throw bad(`${format} schemas are not supported yet`)
       const raw = spec.schema
-      let codec = byText.get(raw)
+      const textKey = `${format}\u0000${raw}`
+      let codec = byText.get(textKey)
       if (!codec) {
+        const parser = parserOf(format)
         try {
-          codec = remember(byText, raw, parseAvroSchema(raw))
+          codec = remember(byText, textKey, parser(raw, []))
         } catch (error) {
-          if (!(error instanceof AvroSchemaError)) throw error
+          if (!(error instanceof SchemaParseError)) throw error
           throw new RestError(errors.invalidSchema, `Invalid schema: Error when parsing raw schema. format = ${format}, schema = ${raw}`, { cause: error }) // prettier-ignore
         }
       }
@@ -194,15 +211,33 @@ export function createSchemaService(registry: SchemaRegistryClient): SchemaServi
       try {
         payload = resolved.codec.encode(data === undefined ? null : data)
       } catch (error) {
-        if (error instanceof AvroDataError) throw bad(error.message)
+        if (error instanceof SchemaDataError) throw bad(error.message)
         throw error
       }
       return {
-        bytes: frame(resolved.id, payload),
+        bytes: frame(resolved.id, payload, resolved.codec.messageIndexes),
         format: resolved.format,
         subject: resolved.subject,
         schemaId: resolved.id,
         schemaVersion: resolved.version
+      }
+    },
+
+    async codecById(id) {
+      const context = `Error when fetching schema by id. schemaId = ${id}`
+      let schema: Schema
+      try {
+        schema = await registry.getById(id)
+      } catch (error) {
+        throw registryRestError(error, 'deserialize', context)
+      }
+      try {
+        return { format: formatOf[schema.schemaType], codec: await codecOf(id, schema) }
+      } catch (error) {
+        // a schema we cannot parse (or a format we lack) leaves its records unreadable: 40801, as a bad record
+        if (error instanceof RestError && error.errorCode !== errors.kafkaAuthorization.code)
+          throw new RestError(errors.serialization, `Error deserializing message. ${context}: ${error.message}`, { cause: error }) // prettier-ignore
+        throw registryRestError(error, 'deserialize', context)
       }
     }
   }

@@ -155,7 +155,7 @@ test('per-record errors: invalid schema 42205, registry failures 42207, bad data
     [400, 'Bad Request: type AVRO needs a schema (raw schemas only; use schema_id without a type)'],
     [400, 'Bad Request: schema_id and schema_version cannot be used together'],
     [400, 'Bad Request: subject and subject_name_strategy cannot be used together'],
-    [400, 'Bad Request: PROTOBUF schemas are not supported yet'],
+    [400, 'Bad Request: PROTOBUF schemas are not supported'],
     [400, `Bad Request: Schema does not exist for subject: ${topic}-value, version: 9`],
     [200, '']
   ]

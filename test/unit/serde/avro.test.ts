@@ -2,7 +2,8 @@
 // Interoperability with an independent implementation: test/integration/serde/avro-interop.test.ts.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { AvroDataError, AvroSchemaError, parseAvroSchema } from '../../../src/serde/avro.ts'
+import { parseAvroSchema } from '../../../src/serde/avro.ts'
+import { SchemaDataError, SchemaParseError } from '../../../src/serde/schema-codec.ts'
 import { orderSchema } from '../../fixtures/avro-order.ts'
 
 const everything = JSON.stringify(orderSchema({ name: 'channel', type: 'string', default: 'web' }))
@@ -51,7 +52,8 @@ test('primitive schemas and unions at the top level', () => {
   assert.equal(union.encode(null).toString('hex'), '00')
   assert.equal(union.encode({ long: 1 }).toString('hex'), '0202')
   assert.equal(union.decode(union.encode({ string: 'x' })), '{"string":"x"}')
-  assert.equal(union.name, undefined)
+  assert.equal(union.name, 'union')
+  assert.equal(parseAvroSchema('"long"').name, 'long')
   assert.equal(parseAvroSchema('{"type":"float"}').decode(Buffer.from([0, 0, 0xc0, 0x7f])), '"NaN"')
   assert.equal(parseAvroSchema('"long"').decode(Buffer.from('ffffffffffffffffff01', 'hex')), '-9223372036854775808')
 })
@@ -61,7 +63,7 @@ test('data that does not fit the schema says what was expected, in Avro JsonDeco
   const refused = (patch: Record<string, unknown>, message: string) =>
     assert.throws(
       () => codec.encode({ ...order, ...patch }),
-      (error: Error) => error instanceof AvroDataError && error.message === message
+      (error: Error) => error instanceof SchemaDataError && error.message === message
     )
   refused({ qty: 'three' }, 'Expected int. Got VALUE_STRING (at .qty)')
   refused({ qty: 1.5 }, 'Expected int. Got VALUE_NUMBER_FLOAT (at .qty)')
@@ -85,19 +87,19 @@ test('data that does not fit the schema says what was expected, in Avro JsonDeco
 
 test('bytes that are not a datum of the schema are refused', () => {
   const codec = parseAvroSchema(everything)
-  assert.throws(() => codec.decode(Buffer.from([0x02])), AvroDataError)
+  assert.throws(() => codec.decode(Buffer.from([0x02])), SchemaDataError)
   assert.throws(() => parseAvroSchema('"int"').decode(Buffer.from([0x02, 0x02])), /trailing data|Not an Avro datum/)
 })
 
 test('invalid schemas are refused as such', () => {
   assert.throws(
     () => parseAvroSchema('{"type":'),
-    (e: Error) => e instanceof AvroSchemaError && /not JSON/.test(e.message)
+    (e: Error) => e instanceof SchemaParseError && /not JSON/.test(e.message)
   )
-  assert.throws(() => parseAvroSchema('{"type":"recordz"}'), AvroSchemaError)
+  assert.throws(() => parseAvroSchema('{"type":"recordz"}'), SchemaParseError)
   assert.throws(
     () => parseAvroSchema('{"type":"record","name":"R","fields":[{"name":"a","type":"Nope"}]}'),
-    AvroSchemaError
+    SchemaParseError
   )
 })
 
@@ -105,7 +107,7 @@ test('named types from referenced schemas resolve; recursive schemas work', () =
   const money = '{"type":"record","name":"Money","namespace":"com.acme","fields":[{"name":"cents","type":"long"}]}'
   const invoice = parseAvroSchema(
     '{"type":"record","name":"Invoice","namespace":"com.acme","fields":[{"name":"total","type":"Money"}]}',
-    [money]
+    [{ name: 'com.acme.Money', schema: money }]
   )
   assert.equal(invoice.decode(invoice.encode({ total: { cents: 5 } })), '{"total":{"cents":5}}')
 
