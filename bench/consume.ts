@@ -4,11 +4,12 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { type ConsumeJob, type LatencyJob } from './lib/consume-load.ts'
 import { type FillJob, type FillResult, type ReadReferenceJob } from './lib/consume-reference.ts'
 import { startBenchKafka } from './lib/kafka.ts'
+import { minDocumentBytes } from './lib/payload.ts'
 import { cleanupAll, installSignalHandlers, runJob } from './lib/processes.ts'
+import { commonTail, commonUsage, list, number, parseBenchArgs } from './lib/options.ts'
 import { formatProfile } from './lib/profile.ts'
 import { repoRoot } from './lib/proxy.ts'
 import { describeMachine, markdown, type Row } from './lib/report.ts'
@@ -17,6 +18,7 @@ import {
   measure,
   measureRow,
   type Measured,
+  registerDocument,
   type Options,
   resultsDir,
   rowBase,
@@ -31,7 +33,7 @@ import {
 const loadModule = join(import.meta.dirname, 'lib', 'consume-load.ts')
 const referenceModule = join(import.meta.dirname, 'lib', 'consume-reference.ts')
 
-const scenarioIds = ['a', 'b', 'c', 'd', 'e'] as const
+const scenarioIds = ['a', 'b', 'c', 'd', 'e', 'f'] as const
 
 // e: max_bytes of its reads, deliberately not a multiple of the proxy's per-partition fetch size (1 MiB).
 const skewMaxBytes = 300_000
@@ -52,81 +54,42 @@ interface ConsumeOptions extends Options {
 
 const usage = `usage: npm run bench -- consume [options]
 
-  --duration <s>       measured seconds per row (default 10)
-  --warmup <s>         warm-up seconds before each row (default 5; each proxy row starts a fresh proxy)
-  --only <list>        scenarios to run, comma separated, of a,b,c,d,e (default all)
-  --sizes <list>       record value sizes in bytes (default 100,1024)
+Scenarios: a raw consumer, b v2 binary, c v2 json, d end-to-end latency, e skewed partitions,
+f v2 avro (the documents of c, Avro-encoded; starts a Schema Registry).
+
+${commonUsage}
   --partitions <n>     partitions of each benchmark topic (default 8)
-  --instances <list>   consumer instances per b/c row (default 1,4)
+  --instances <list>   consumer instances per b/c/f row (default 1,4)
   --max-bytes <n>      max_bytes of each GET /records (default 1048576)
   --poll-timeout <ms>  timeout of each GET /records (default 1000)
   --records <n>        records per pre-filled topic (default: sized by --warmup + --duration, see README)
   --rate <n>           records/s the producer writes in d (default 200)
-  --profile            run the proxy with --cpu-prof and print its top functions (also BENCH_PROFILE=1)
-  --quiet-wait <s>     before each row, wait up to this long for other processes to go quiet (default 120)
-  --retries <n>        measure a row again, up to n times, when other processes disturbed it (default 2)
-  -h, --help           this text
-
-Environment: KAFKA_BOOTSTRAP_SERVERS uses that cluster instead of starting a broker; BENCH_PROXY_NODE_ARGS and
-BENCH_LOADGEN_NODE_ARGS add Node options to the proxy / load generator processes (e.g. --trace-gc).`
+${commonTail}`
 
 function parseOptions(args: string[]): ConsumeOptions | undefined {
-  const { values } = parseArgs({
-    args,
-    options: {
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '5' },
-      only: { type: 'string', default: scenarioIds.join(',') },
-      sizes: { type: 'string', default: '100,1024' },
-      partitions: { type: 'string', default: '8' },
+  const parsed = parseBenchArgs(args, {
+    usage,
+    scenarioIds,
+    partitions: 8,
+    extra: {
       instances: { type: 'string', default: '1,4' },
       'max-bytes': { type: 'string', default: '1048576' },
       'poll-timeout': { type: 'string', default: '1000' },
       records: { type: 'string' },
-      rate: { type: 'string', default: '200' },
-      profile: { type: 'boolean', default: false },
-      'quiet-wait': { type: 'string', default: '120' },
-      retries: { type: 'string', default: '2' },
-      help: { type: 'boolean', short: 'h', default: false }
+      rate: { type: 'string', default: '200' }
     }
   })
-  if (values.help) {
-    console.log(usage)
-    return undefined
-  }
-  const number = (name: string, text: string, min: number, max: number) => {
-    const value = Number(text)
-    if (!Number.isFinite(value) || value < min || value > max)
-      throw new Error(`--${name}: expected ${min}..${max}, got ${text}`)
-    return value
-  }
-  const list = (name: string, text: string, min: number, max: number) =>
-    text.split(',').map(s => number(name, s.trim(), min, max))
-  const only = values.only.split(',').map(s => s.trim().toLowerCase())
-  for (const id of only) {
-    if (!(scenarioIds as readonly string[]).includes(id))
-      throw new Error(`--only: unknown scenario "${id}" (known: ${scenarioIds.join(',')})`)
-  }
-  const partitions = number('partitions', values.partitions, 1, 1000)
+  if (!parsed) return undefined
+  const { options } = parsed
+  const values = parsed.values as Record<string, string | undefined>
   return {
-    window: {
-      durationMs: number('duration', values.duration, 1, 600) * 1000,
-      warmupMs: number('warmup', values.warmup, 0, 120) * 1000,
-      drainMs: 10_000
-    },
-    only: new Set(only),
-    sizes: list('sizes', values.sizes, 1, 1_000_000),
-    partitions,
-    instances: list('instances', values.instances, 1, partitions),
-    maxBytes: number('max-bytes', values['max-bytes'], 1, 67_108_864),
-    pollTimeoutMs: number('poll-timeout', values['poll-timeout'], 1, 60_000),
+    ...options,
+    instances: list('instances', values.instances!, 1, options.partitions),
+    maxBytes: number('max-bytes', values['max-bytes']!, 1, 67_108_864),
+    pollTimeoutMs: number('poll-timeout', values['poll-timeout']!, 1, 60_000),
     records: values.records === undefined ? undefined : number('records', values.records, 1000, 100_000_000),
-    rate: number('rate', values.rate, 1, 100_000),
-    e2eValueBytes: 100,
-    profile: values.profile || process.env.BENCH_PROFILE === '1',
-    quietWaitMs: number('quiet-wait', values['quiet-wait'], 0, 3600) * 1000,
-    brokerWarmupMs: 0,
-    retries: number('retries', values.retries, 0, 10)
+    rate: number('rate', values.rate!, 1, 100_000),
+    e2eValueBytes: 100
   }
 }
 
@@ -150,16 +113,24 @@ interface Filled {
   seconds: number
 }
 
-async function fillTopic(run: Run, options: ConsumeOptions, topic: string, valueBytes: number): Promise<Filled> {
+async function fillTopic(
+  run: Run,
+  options: ConsumeOptions,
+  topic: string,
+  valueBytes: number,
+  avroSchemaId?: number
+): Promise<Filled> {
   const records = topicRecords(options, valueBytes)
-  log(`filling ${topic} with ${records.toLocaleString('en-US')} records of ${valueBytes} B...`)
+  const what = avroSchemaId === undefined ? '' : ' (in Avro)'
+  log(`filling ${topic} with ${records.toLocaleString('en-US')} records of ${valueBytes} B${what}...`)
   const job: FillJob = {
     kind: 'fill',
     bootstrapServers: run.kafka.bootstrapServers,
     topic,
     partitions: options.partitions,
     records,
-    valueBytes
+    valueBytes,
+    avroSchemaId
   }
   const result = await runJob<FillResult>(referenceModule, job, { timeoutMs: 600_000 })
   const held = result.endOffsets.reduce((a, b) => a + b, 0)
@@ -196,15 +167,17 @@ async function reference(run: Run, options: ConsumeOptions, filled: Filled): Pro
   return row
 }
 
+const scenarioOf = { binary: 'b', json: 'c', avro: 'f' } as const
+
 async function v2Read(
   run: Run,
   options: ConsumeOptions,
   filled: Filled,
-  format: 'binary' | 'json',
+  format: ConsumeJob['format'],
   instances: number
 ): Promise<Row> {
   const base = {
-    scenario: `${format === 'binary' ? 'b' : 'c'}${instances}`,
+    scenario: `${scenarioOf[format]}${instances}`,
     description: `v2 ${format}, ${instances} instance${instances > 1 ? 's' : ''}, max_bytes ${options.maxBytes}`,
     valueBytes: filled.valueBytes,
     connections: instances,
@@ -330,7 +303,8 @@ const legend = [
   'a, b, c read a pre-filled topic from its beginning, starting each partition over at its end (b, c: seek to the',
   'beginning; a: a new consumer). MB/s counts record values only. Latency: per GET /records (b, c); none for a (a',
   'stream); per record from its send to its receipt by the poller (d, whose req/s are polls). Targets: b ≥ 50 % of',
-  'a; d p50 ≤ 20 ms. e1 vs e8: the same reads of a partition with a backlog; e8 holds the caught-up partitions too.'
+  'a; d p50 ≤ 20 ms. e1 vs e8: the same reads of a partition with a backlog; e8 holds the caught-up partitions too.',
+  "f: c's documents written in Avro (framed, schema registered) and read by avro instances; notes its share of c."
 ]
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -391,6 +365,27 @@ export async function main(args: string[]): Promise<number> {
               )
             )
           }
+        }
+      })
+    }
+    for (const size of opts.only.has('f') ? opts.sizes : []) {
+      if (size < minDocumentBytes) {
+        log(`f ${size}: skipped (documents need ${minDocumentBytes} B at least)`)
+        continue
+      }
+      await withTopic(run, `consume-avro-${size}`, async topic => {
+        const filled = await fillTopic(run, opts, topic, size, await registerDocument(run, topic))
+        fills.push(filled)
+        for (const instances of opts.instances) {
+          const row = await measureRow(run, rowBase(`f${instances}`, size), () =>
+            v2Read(run, opts, filled, 'avro', instances)
+          )
+          const json = run.rows.find(r => r.scenario === `c${instances}` && r.valueBytes === size)
+          if (row && json && json.recordsPerSec > 0 && !row.note?.startsWith('skipped'))
+            row.note = [`${Math.round((100 * row.recordsPerSec) / json.recordsPerSec)} % of c${instances}`, row.note]
+              .filter(Boolean)
+              .join('; ')
+          add(row)
         }
       })
     }

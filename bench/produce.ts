@@ -2,12 +2,13 @@
 //   [--partitions 6] [--profile]. See bench/README.md for the scenarios and columns.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { parseArgs } from 'node:util'
 import { startBenchKafka } from './lib/kafka.ts'
 import { type HttpJob, type StreamJob } from './lib/loadgen.ts'
+import { minDocumentBytes, type ValueFormat, type V3Value } from './lib/payload.ts'
 import { type LoadResult, type WindowSpec } from './lib/measure.ts'
 import { Histogram } from './lib/histogram.ts'
 import { cleanupAll, installSignalHandlers, runJob } from './lib/processes.ts'
+import { commonTail, commonUsage, number, parseBenchArgs } from './lib/options.ts'
 import { formatProfile } from './lib/profile.ts'
 import { repoRoot } from './lib/proxy.ts'
 import { type ReferenceJob } from './lib/reference.ts'
@@ -21,11 +22,11 @@ import {
   type RowBase,
   rowKey,
   type Run,
-  type ScenarioId,
-  scenarioIds,
   skippedRow,
   toRow,
   measureRow,
+  registerDocument,
+  useRegistry,
   withProxy,
   withTopic
 } from './lib/run.ts'
@@ -33,67 +34,28 @@ import {
 const loadgenModule = join(import.meta.dirname, 'lib', 'loadgen.ts')
 const referenceModule = join(import.meta.dirname, 'lib', 'reference.ts')
 
+const scenarioIds = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const
+
 const usage = `usage: npm run bench -- produce [options]
 
-  --duration <s>       measured seconds per row (default 10)
-  --warmup <s>         warm-up seconds before each row (default 5; each row starts a fresh proxy)
-  --only <list>        scenarios to run, comma separated, of a,b,c,d,e (default all)
-  --sizes <list>       record value sizes in bytes (default 100,1024)
-  --partitions <n>     partitions of each benchmark topic (default 6)
-  --profile            run the proxy with --cpu-prof and print its top functions (also BENCH_PROFILE=1)
-  --quiet-wait <s>     before each row, wait up to this long for other processes to go quiet (default 120)
-  --retries <n>        measure a row again, up to n times, when other processes disturbed it (default 2)
-  --broker-warmup <s>  produce to a scratch topic first so the broker's JIT is warm (default 10; 0: skip)
-  -h, --help           this text
+Scenarios: a raw producer, b v2 json, c v2 single records, d v3 streaming, e empty route,
+f v2 json vs avro documents, g v3 streaming json vs avro documents (f, g start a Schema Registry).
 
-Environment: KAFKA_BOOTSTRAP_SERVERS uses that cluster instead of starting a broker; BENCH_PROXY_NODE_ARGS and
-BENCH_LOADGEN_NODE_ARGS add Node options to the proxy / load generator processes (e.g. --trace-gc).`
+${commonUsage}
+  --partitions <n>     partitions of each benchmark topic (default 6)
+  --broker-warmup <s>  produce to a scratch topic first so the broker's JIT is warm (default 10; 0: skip)
+${commonTail}`
 
 function parseOptions(args: string[]): Options | undefined {
-  const { values } = parseArgs({
-    args,
-    options: {
-      duration: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '5' },
-      only: { type: 'string', default: scenarioIds.join(',') },
-      sizes: { type: 'string', default: '100,1024' },
-      partitions: { type: 'string', default: '6' },
-      profile: { type: 'boolean', default: false },
-      'quiet-wait': { type: 'string', default: '120' },
-      'broker-warmup': { type: 'string', default: '10' },
-      retries: { type: 'string', default: '2' },
-      help: { type: 'boolean', short: 'h', default: false }
-    }
+  const parsed = parseBenchArgs(args, {
+    usage,
+    scenarioIds,
+    partitions: 6,
+    extra: { 'broker-warmup': { type: 'string', default: '10' } }
   })
-  if (values.help) {
-    console.log(usage)
-    return undefined
-  }
-  const number = (name: string, text: string, min: number, max: number) => {
-    const value = Number(text)
-    if (!Number.isFinite(value) || value < min || value > max)
-      throw new Error(`--${name}: expected ${min}..${max}, got ${text}`)
-    return value
-  }
-  const only = values.only.split(',').map(s => s.trim().toLowerCase())
-  for (const id of only) {
-    if (!(scenarioIds as readonly string[]).includes(id))
-      throw new Error(`--only: unknown scenario "${id}" (known: ${scenarioIds.join(',')})`)
-  }
-  return {
-    window: {
-      durationMs: number('duration', values.duration, 1, 600) * 1000,
-      warmupMs: number('warmup', values.warmup, 0, 120) * 1000,
-      drainMs: 10_000
-    },
-    only: new Set(only as ScenarioId[]),
-    sizes: values.sizes.split(',').map(s => number('sizes', s.trim(), 1, 1_000_000)),
-    partitions: number('partitions', values.partitions, 1, 1000),
-    profile: values.profile || process.env.BENCH_PROFILE === '1',
-    quietWaitMs: number('quiet-wait', values['quiet-wait'], 0, 3600) * 1000,
-    brokerWarmupMs: number('broker-warmup', values['broker-warmup'], 0, 600) * 1000,
-    retries: number('retries', values.retries, 0, 10)
-  }
+  if (!parsed) return undefined
+  const warmup = number('broker-warmup', parsed.values['broker-warmup'] as string, 0, 600)
+  return { ...parsed.options, brokerWarmupMs: warmup * 1000 }
 }
 
 async function reference(run: Run, valueBytes: number): Promise<Row> {
@@ -138,23 +100,25 @@ async function warmBroker(run: Run): Promise<void> {
 
 const v2Accept = 'application/vnd.kafka.v2+json'
 
+const v2Type: Record<ValueFormat, string> = {
+  json: 'application/vnd.kafka.json.v2+json',
+  document: 'application/vnd.kafka.json.v2+json',
+  binary: 'application/vnd.kafka.binary.v2+json',
+  avro: 'application/vnd.kafka.avro.v2+json'
+}
+
 // One v2 produce row: `records` records per request of `format`, closed loop (rate 0) or open loop at `rate`.
-function v2Row(
-  run: Run,
-  base: RowBase & { connections: number },
-  format: 'json' | 'binary',
-  records: number,
-  rate = 0
-) {
+function v2Row(run: Run, base: RowBase & { connections: number }, format: ValueFormat, records: number, rate = 0) {
   return withTopic(run, rowKey(base), async topic => {
+    const schemaId = format === 'avro' ? await registerDocument(run, topic) : undefined
     const { measured, rssMb } = await withProxy(run, rowKey(base), proxy => {
       const job: HttpJob = {
         kind: 'http',
         origin: proxy.url,
         path: `/topics/${topic}`,
         method: 'POST',
-        headers: { 'content-type': `application/vnd.kafka.${format}.v2+json`, accept: v2Accept },
-        body: { format, records, valueBytes: base.valueBytes ?? 0 },
+        headers: { 'content-type': v2Type[format], accept: v2Accept },
+        body: { format, records, valueBytes: base.valueBytes ?? 0, schemaId },
         connections: base.connections,
         rate,
         checkOffsets: true,
@@ -189,6 +153,25 @@ function v2Single(run: Run, valueBytes: number, rate: number): Promise<Row> {
   return v2Row(run, base, 'binary', 1, rate)
 }
 
+// f: the same JSON documents as v2 json and as v2 avro (value_schema_id), 100 records per request.
+function v2Documents(run: Run, valueBytes: number, format: 'document' | 'avro'): Promise<Row> {
+  const base = {
+    scenario: format === 'avro' ? 'f.avro' : 'f.json',
+    description: `v2 ${format === 'avro' ? 'avro' : 'json'} documents, 100 rec/request`,
+    valueBytes,
+    connections: 16,
+    latencyOf: 'request' as const
+  }
+  return v2Row(run, base, format, 100)
+}
+
+/** Notes on a schema'd row its records/s as a share of the JSON row measured just before it. */
+function versusJson(avro: Row | undefined, json: Row | undefined): void {
+  if (!avro || !json || !(json.recordsPerSec > 0) || avro.note?.startsWith('skipped')) return
+  const share = `${Math.round((100 * avro.recordsPerSec) / json.recordsPerSec)} % of ${json.scenario}`
+  avro.note = [share, avro.note].filter(Boolean).join('; ')
+}
+
 // One record to the streaming endpoint: undefined when it works, else why the scenario is skipped (404/405) or
 // fails. The body is complete, so even a non-streaming implementation answers.
 async function probeStream(url: string, path: string): Promise<{ skip?: string; problem?: string }> {
@@ -211,15 +194,28 @@ async function probeStream(url: string, path: string): Promise<{ skip?: string; 
   }
 }
 
-async function v3Stream(run: Run, valueBytes: number, connections: number): Promise<Row> {
+async function v3Stream(
+  run: Run,
+  valueBytes: number,
+  connections: number,
+  kind: 'binary' | 'json' | 'avro' = 'binary'
+): Promise<Row> {
+  const conns = `${connections} conn${connections > 1 ? 's' : ''}`
   const base = {
-    scenario: `d${connections}`,
-    description: `v3 streaming, ${connections} conn${connections > 1 ? 's' : ''}, ≤1000 rec outstanding/conn`,
+    ...(kind === 'binary'
+      ? { scenario: `d${connections}`, description: `v3 streaming, ${conns}, ≤1000 rec outstanding/conn` }
+      : { scenario: `g.${kind}`, description: `v3 streaming ${kind.toUpperCase()} documents, ${conns}` }),
     valueBytes,
     connections,
     latencyOf: 'record' as const
   }
   return withTopic(run, rowKey(base), async topic => {
+    const value: V3Value =
+      kind === 'binary'
+        ? { type: 'BINARY' }
+        : kind === 'json'
+          ? { type: 'JSON' }
+          : { type: 'AVRO', schemaId: await registerDocument(run, topic) }
     let skip: string | undefined
     let problem: string | undefined
     const { measured, rssMb } = await withProxy(run, rowKey(base), async proxy => {
@@ -232,6 +228,7 @@ async function v3Stream(run: Run, valueBytes: number, connections: number): Prom
         path,
         connections,
         valueBytes,
+        value,
         maxOutstanding: 1000,
         window: run.options.window
       }
@@ -353,6 +350,25 @@ export async function main(args: string[]): Promise<number> {
           case 'e':
             await measured(rowBase('e', null), () => emptyRoute(run))
             break
+          case 'f':
+          case 'g': {
+            if (valueBytes < minDocumentBytes) {
+              log(`${id} ${valueBytes}: skipped (documents need ${minDocumentBytes} B at least)`)
+              break
+            }
+            await useRegistry(run)
+            const pair =
+              id === 'f'
+                ? ([
+                    () => v2Documents(run, valueBytes, 'document'),
+                    () => v2Documents(run, valueBytes, 'avro')
+                  ] as const)
+                : ([() => v3Stream(run, valueBytes, 1, 'json'), () => v3Stream(run, valueBytes, 1, 'avro')] as const)
+            const json = await measured(rowBase(`${id}.json`, size), pair[0])
+            const avro = await measured(rowBase(`${id}.avro`, size), pair[1])
+            versusJson(avro, json)
+            break
+          }
         }
       }
     }

@@ -23,7 +23,7 @@ export interface ConsumeJob {
   topic: string
   partitions: number
   instances: number
-  format: 'binary' | 'json'
+  format: 'binary' | 'json' | 'avro'
   /** max_bytes of each GET /records. */
   maxBytes: number
   /** timeout of each GET /records (ms). */
@@ -55,7 +55,11 @@ export interface LatencyJob {
 type Job = ConsumeJob | LatencyJob
 
 const v2 = 'application/vnd.kafka.v2+json'
-const recordsType = { binary: 'application/vnd.kafka.binary.v2+json', json: 'application/vnd.kafka.json.v2+json' }
+const recordsType = {
+  binary: 'application/vnd.kafka.binary.v2+json',
+  json: 'application/vnd.kafka.json.v2+json',
+  avro: 'application/vnd.kafka.avro.v2+json'
+}
 const maxOperations = 50_000_000 // per loop: every loop is bounded by count as well as by time
 const setupTimeoutMs = 60_000
 
@@ -104,7 +108,7 @@ async function createInstance(
   client: Client,
   group: string,
   name: string,
-  format: 'binary' | 'json',
+  format: ConsumeJob['format'],
   topic: string,
   assign?: number[]
 ): Promise<Instance> {

@@ -1,13 +1,16 @@
 // The raw @platformatic/kafka side of the consume benchmark, run as its own process (forked by runJob):
-//   fill: writes exactly `records` JSON documents of `valueBytes` bytes to a topic with the raw Producer (batches
-//         round robin over the partitions, 16 in flight), then checks the topic's end offsets add up.
+//   fill: writes exactly `records` JSON documents of `valueBytes` bytes (or the same documents in Avro, framed) to a
+//         topic with the raw Producer (batches round robin over the partitions, 16 in flight), then checks the
+//         topic's end offsets add up.
 //   read: the reference: a raw Consumer's consume() stream from the earliest offset, counting records (and
 //         checking their offsets); once it has read the whole topic it starts over with a new consumer in a new
 //         group, until the window ends (so its window is as long as the proxy rows', whatever the topic size).
 import { Consumer, FetchIsolationLevels, Producer, ProduceAcks } from '@platformatic/kafka'
 import { type LoadResult, Meter, type WindowSpec } from './measure.ts'
 import { OffsetCheck } from './offset-check.ts'
-import { jsonDocument } from './payload.ts'
+import { parseAvroSchema } from '../../src/serde/avro.ts'
+import { frame } from '../../src/serde/wire-format.ts'
+import { documentSchema, jsonDocument } from './payload.ts'
 import { serveJob } from './processes.ts'
 
 export interface FillJob {
@@ -19,6 +22,8 @@ export interface FillJob {
   /** Records of each partition instead of `records` spread evenly. */
   partitionRecords?: number[]
   valueBytes: number
+  /** Write the documents as Avro of documentSchema, framed with this schema id (Confluent wire format). */
+  avroSchemaId?: number
 }
 
 export interface FillResult {
@@ -76,6 +81,11 @@ async function fill(job: FillJob): Promise<FillResult> {
   })
   try {
     const values = Array.from({ length: 4096 }, (_, i) => jsonDocument(job.valueBytes, i))
+    if (job.avroSchemaId !== undefined) {
+      const codec = parseAvroSchema(JSON.stringify(documentSchema))
+      const id = job.avroSchemaId
+      values.forEach((json, i) => (values[i] = frame(id, codec.encode(JSON.parse(json.toString())))))
+    }
     await producer.metadata({ topics: [job.topic] })
     // Batches of at most ~512 KB, like a producer's batches; every partition gets its share.
     const batchRecords = Math.max(1, Math.min(1000, Math.floor(512_000 / job.valueBytes)))

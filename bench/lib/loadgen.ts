@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Client } from 'undici'
 import { type LoadResult, Meter, type WindowSpec } from './measure.ts'
-import { type ValueFormat, v2Bodies, v3Records } from './payload.ts'
+import { type ValueFormat, v2Bodies, type V3Value, v3Records } from './payload.ts'
 import { serveJob } from './processes.ts'
 
 export interface HttpJob {
@@ -18,8 +18,8 @@ export interface HttpJob {
   path: string
   method: 'GET' | 'POST'
   headers: Record<string, string>
-  /** Request bodies to cycle through; none for GET. */
-  body?: { format: ValueFormat; records: number; valueBytes: number }
+  /** Request bodies to cycle through; none for GET. `schemaId`: of avro bodies. */
+  body?: { format: ValueFormat; records: number; valueBytes: number; schemaId?: number }
   connections: number
   /** Total intended requests/s over all connections (open loop); 0: as fast as the responses come. */
   rate: number
@@ -34,6 +34,8 @@ export interface StreamJob {
   path: string
   connections: number
   valueBytes: number
+  /** What the records carry (default random BINARY values). */
+  value?: V3Value
   maxOutstanding: number
   window: WindowSpec
 }
@@ -46,7 +48,9 @@ const maxOperations = 50_000_000 // per connection: every loop is bounded by cou
 
 async function runHttp(job: HttpJob, announce: (start: number, end: number) => void): Promise<LoadResult> {
   const bodyCount = job.body ? (job.body.records > 1 ? 64 : 1024) : 0
-  const bodies = job.body ? v2Bodies(job.body.format, job.body.records, job.body.valueBytes, bodyCount) : []
+  const bodies = job.body
+    ? v2Bodies(job.body.format, job.body.records, job.body.valueBytes, bodyCount, job.body.schemaId)
+    : []
   const records = job.body?.records ?? 0
   const bytes = records * (job.body?.valueBytes ?? 0)
   const clients = Array.from(
@@ -103,7 +107,7 @@ async function runHttp(job: HttpJob, announce: (start: number, end: number) => v
 const reportOk = /"error_code":\s*200[,}]/
 
 async function runStream(job: StreamJob, announce: (start: number, end: number) => void): Promise<LoadResult> {
-  const pool = v3Records(job.valueBytes, 4096)
+  const pool = v3Records(job.valueBytes, 4096, job.value)
   const meter = new Meter(job.window, announce)
   let status: number | undefined
   let refused: string | undefined

@@ -18,6 +18,8 @@ export interface ProxyOptions {
   /** Directory for a V8 CPU profile of the proxy (node --cpu-prof), or undefined. */
   profileDir?: string
   readyTimeoutMs?: number
+  /** More environment for the proxy (e.g. KAFKA_REST_SCHEMA_REGISTRY_URL). */
+  env?: Record<string, string>
 }
 
 export interface RunningProxy {
@@ -43,7 +45,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       ...process.env,
       KAFKA_REST_BOOTSTRAP_SERVERS: options.bootstrapServers,
       KAFKA_REST_LISTENERS: url,
-      KAFKA_REST_LOG_LEVEL: 'warn'
+      KAFKA_REST_LOG_LEVEL: 'warn',
+      ...options.env
     },
     stdio: ['ignore', log, log]
   })

@@ -92,8 +92,9 @@ const fmt = (value: number | null, digits = 0): string =>
     : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
 const produceLegend = [
-  'Latency: per HTTP request (b, c, e), per producer send of 100 records (a), per record from write to its',
-  'delivery report (d); c/2 is open loop, measured from the intended send time. MB/s counts record values only.'
+  'Latency: per HTTP request (b, c, e, f), per producer send of 100 records (a), per record from write to its',
+  'delivery report (d, g); c/2 is open loop, measured from the intended send time. MB/s counts record values only.',
+  'f, g: the same JSON documents sent as JSON and as Avro (by schema id); the avro row notes its share of the json one.'
 ]
 
 /** `legend`: what the latency columns mean, under the table (default: the produce benchmark's). */

@@ -12,15 +12,15 @@ import { cpuSeconds, machineCpu, rssBytes, runJob, wasInterrupted } from './proc
 import { type ProfileSummary, summarizeProfiles } from './profile.ts'
 import { repoRoot, type RunningProxy, startProxy } from './proxy.ts'
 import { type ReferenceJob } from './reference.ts'
+import { type BenchRegistry, startBenchRegistry } from './registry.ts'
+import { documentSchema } from './payload.ts'
 import { type Row } from './report.ts'
 
 export const resultsDir = join(import.meta.dirname, '..', 'results')
-export const scenarioIds = ['a', 'b', 'c', 'd', 'e'] as const
-export type ScenarioId = (typeof scenarioIds)[number]
 
 export interface Options {
   window: WindowSpec
-  /** Scenario ids to run (produce: ScenarioId; other benchmarks have their own). */
+  /** Scenario ids to run (each benchmark has its own). */
   only: ReadonlySet<string>
   sizes: number[]
   partitions: number
@@ -42,6 +42,24 @@ export interface Run {
   rows: Row[]
   profiles: { row: string; summary: ProfileSummary }[]
   proxyStarts: Map<string, number>
+  /** More environment for every proxy of the run (e.g. the Schema Registry's URL). */
+  proxyEnv?: Record<string, string>
+  /** The Schema Registry of runs with schema'd rows. */
+  registry?: BenchRegistry
+}
+
+/** Starts the run's Schema Registry (once) and points every later proxy at it. */
+export async function useRegistry(run: Run): Promise<BenchRegistry> {
+  if (!run.registry) {
+    run.registry = await startBenchRegistry(log)
+    run.proxyEnv = { ...run.proxyEnv, KAFKA_REST_SCHEMA_REGISTRY_URL: run.registry.url }
+  }
+  return run.registry
+}
+
+/** Registers the benchmark documents' Avro schema under `<topic>-value`; its id. */
+export async function registerDocument(run: Run, topic: string): Promise<number> {
+  return (await useRegistry(run)).registerAvro(`${topic}-value`, documentSchema)
 }
 
 export const log = (message: string) => process.stderr.write(`# ${message}\n`)
@@ -272,7 +290,8 @@ export async function withProxy(
     bootstrapServers: run.kafka.bootstrapServers,
     logFile: join(resultsDir, `${run.benchmark ?? 'produce'}-${run.stamp}-proxy.log`),
     label,
-    profileDir
+    profileDir,
+    env: run.proxyEnv
   })
   let measured: Measured
   let rssMb: number
