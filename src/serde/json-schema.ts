@@ -106,6 +106,9 @@ const regExp = Object.assign(
 // schemas were checked against their meta-schema already, and are compiled without looking at `$schema`.
 const options: Options = { strict: false, logger: false, validateSchema: false, code: { regExp } }
 
+// Bytes that are not UTF-8 are refused (as Jackson does), not turned into U+FFFD.
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
 const metaValidators = new Map<Draft, ValidateFunction>()
 function metaValidator(draft: Draft): ValidateFunction {
   let validate = metaValidators.get(draft)
@@ -126,8 +129,10 @@ function parseJson(text: string, what: string): unknown {
   if (typeof json === 'boolean') return json
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new SchemaParseError(`${what} is not a JSON Schema: a schema is an object or a boolean`)
-  const validate = metaValidator(draftOf(json))
-  if (!validate(json)) throw new SchemaParseError(`${what} is not a valid ${draftOf(json)} schema: ${errorsText(validate.errors)}`) // prettier-ignore
+  const draft = draftOf(json)
+  const validate = metaValidator(draft)
+  if (!validate(json))
+    throw new SchemaParseError(`${what} is not a valid ${draft} schema: ${errorsText(validate.errors)}`)
   return json
 }
 
@@ -165,8 +170,9 @@ export function parseJsonSchema(schema: string, references: readonly ReferencedS
       return Buffer.from(JSON.stringify(data))
     },
     decode(payload) {
-      const text = payload.toString('utf8')
+      let text: string
       try {
+        text = utf8.decode(payload)
         JSON.parse(text)
       } catch (error) {
         throw new SchemaDataError(`Not JSON: ${(error as Error).message}`, { cause: error })
@@ -188,10 +194,9 @@ function nameOf(root: unknown): string | undefined {
 const MAX_ERRORS = 5
 function errorsText(errors: ErrorObject[] | null | undefined, root = 'schema'): string {
   if (!errors || errors.length === 0) return 'invalid'
-  const lines = errors.slice(0, MAX_ERRORS).map(error => {
-    const where = root === '#' ? `#${error.instancePath}` : `${root}${error.instancePath}`
-    return `${where}: ${error.message ?? error.keyword}${detail(error)}`
-  })
+  const lines = errors
+    .slice(0, MAX_ERRORS)
+    .map(error => `${root}${error.instancePath}: ${error.message ?? error.keyword}${detail(error)}`)
   if (errors.length > MAX_ERRORS) lines.push(`and ${errors.length - MAX_ERRORS} more`)
   return lines.join('; ')
 }

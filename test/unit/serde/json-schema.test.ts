@@ -222,5 +222,11 @@ test('decode: the JSON text, compacted, numbers as written; bytes that are not J
   assert.equal(codec.decode(Buffer.from('[1]')), '[1]')
   assert.throws(() => codec.decode(Buffer.from('{"a":')), { name: 'SchemaDataError', message: /^Not JSON: / })
   assert.throws(() => codec.decode(Buffer.from([0xff, 0xfe])), SchemaDataError)
+  // a JSON string holding a byte that is not UTF-8
+  assert.throws(() => codec.decode(Buffer.from([0x22, 0xff, 0x22])), {
+    name: 'SchemaDataError',
+    message: /^Not JSON: /
+  })
+  assert.equal(codec.decode(Buffer.from('"ü✓"')), '"ü✓"')
   assert.equal(compact('"a b\\\\" '), '"a b\\\\"')
 })
