@@ -19,6 +19,7 @@ import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json' with { t
 import * as draft04 from 'ajv-draft-04'
 import * as formats from 'ajv-formats'
 import { type ReferencedSchema, type SchemaCodec, SchemaDataError, SchemaParseError } from './schema-codec.ts'
+import { compactJson } from './json-text.ts'
 
 export type Draft = 'draft-04' | 'draft-06' | 'draft-07' | '2019-09' | '2020-12'
 
@@ -107,8 +108,6 @@ const regExp = Object.assign(
 const options: Options = { strict: false, logger: false, validateSchema: false, code: { regExp } }
 
 // Bytes that are not UTF-8 are refused (as Jackson does), not turned into U+FFFD.
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
 const metaValidators = new Map<Draft, ValidateFunction>()
 function metaValidator(draft: Draft): ValidateFunction {
   let validate = metaValidators.get(draft)
@@ -170,14 +169,9 @@ export function parseJsonSchema(schema: string, references: readonly ReferencedS
       return Buffer.from(JSON.stringify(data))
     },
     decode(payload) {
-      let text: string
-      try {
-        text = utf8.decode(payload)
-        JSON.parse(text)
-      } catch (error) {
-        throw new SchemaDataError(`Not JSON: ${(error as Error).message}`, { cause: error })
-      }
-      return compact(text)
+      const json = compactJson(payload)
+      if (!json) throw new SchemaDataError('Not JSON text in UTF-8')
+      return json.toString('utf8')
     }
   }
 }
@@ -214,26 +208,4 @@ function detail({ keyword, params }: ErrorObject): string {
     default:
       return ''
   }
-}
-
-// The JSON text without whitespace between tokens; tokens stay as written, so numbers keep every digit (a
-// parse-and-stringify round trip would round integers beyond 2^53).
-export function compact(text: string): string {
-  if (!/[ \t\r\n]/.test(text)) return text
-  let out = ''
-  let start = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (inString) {
-      if (c === 0x5c)
-        i++ // backslash: skip the escaped character
-      else if (c === 0x22) inString = false
-    } else if (c === 0x22) inString = true
-    else if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
-      out += text.slice(start, i)
-      start = i + 1
-    }
-  }
-  return out + text.slice(start)
 }

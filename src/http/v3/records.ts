@@ -5,8 +5,8 @@
 //          Empty body → 422. An object over api.v3.produce.request.size.limit.max.bytes → 400 report, end.
 //   POST /v3/clusters/{c}/topics/{t}/records:batch  {"entries":[{"id":..., record fields}]}
 //        → 207 {"successes":[...],"failures":[...]}; whole-request problems → 422/42208.
-// Schema'd sides (AVRO so far; schema, schema_id, schema_version or the latest) are serialized through the
-// Schema Registry (services/schemas.ts); without schema.registry.url they fail with 42206.
+// Schema'd sides (AVRO, JSONSCHEMA, PROTOBUF; schema, schema_id, schema_version or the latest) are serialized
+// through the Schema Registry (services/schemas.ts); without schema.registry.url they fail with 42206.
 import { type Readable, PassThrough } from 'node:stream'
 import { type FastifyInstance } from 'fastify'
 import { errors } from '../../errors/codes.ts'

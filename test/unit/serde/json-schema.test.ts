@@ -2,7 +2,7 @@
 // that share an $id. Agreement with an independent validator: test/integration/serde/json-schema-interop.test.ts.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { compact, draftOf, parseJsonSchema } from '../../../src/serde/json-schema.ts'
+import { draftOf, parseJsonSchema } from '../../../src/serde/json-schema.ts'
 import { SchemaDataError, SchemaParseError } from '../../../src/serde/schema-codec.ts'
 
 const parse = (schema: object | boolean, references: { name: string; schema: object }[] = []) =>
@@ -220,13 +220,13 @@ test('decode: the JSON text, compacted, numbers as written; bytes that are not J
   assert.equal(codec.decode(Buffer.from('{ "a" : [ 1 , 2.50 ] ,\n "big": 12345678901234567890, "s": " \\" x " }')), '{"a":[1,2.50],"big":12345678901234567890,"s":" \\" x "}') // prettier-ignore
   // consuming does not validate (Confluent's REST Proxy leaves json.fail.invalid.schema at false)
   assert.equal(codec.decode(Buffer.from('[1]')), '[1]')
-  assert.throws(() => codec.decode(Buffer.from('{"a":')), { name: 'SchemaDataError', message: /^Not JSON: / })
+  assert.throws(() => codec.decode(Buffer.from('{"a":')), { name: 'SchemaDataError', message: /^Not JSON/ })
   assert.throws(() => codec.decode(Buffer.from([0xff, 0xfe])), SchemaDataError)
   // a JSON string holding a byte that is not UTF-8
   assert.throws(() => codec.decode(Buffer.from([0x22, 0xff, 0x22])), {
     name: 'SchemaDataError',
-    message: /^Not JSON: /
+    message: /^Not JSON/
   })
   assert.equal(codec.decode(Buffer.from('"ü✓"')), '"ü✓"')
-  assert.equal(compact('"a b\\\\" '), '"a b\\\\"')
+  assert.equal(codec.decode(Buffer.from('"a b\\\\" ')), '"a b\\\\"')
 })
