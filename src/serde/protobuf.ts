@@ -6,7 +6,9 @@
 // - The message a produce writes is the file's first top-level message, as Confluent's ProtobufSchema, so its
 //   message indexes are [0]; `name` is its full name (package + name), which the RECORD_NAME strategies use.
 // - A consumed record's message indexes pick its message: the path of indexes among the (nested) messages of
-//   the file, counting messages only (not enums, not groups), as Confluent's MessageIndexes.
+//   the file, counting declared messages only (not enums, groups or the entry types of map fields), as Java's
+//   ProtobufSchema does. (Descriptor-based clients, e.g. Python's and Go's, count map entry types, so for a
+//   message nested after a map field their indexes differ from Java's; we follow Java, as the REST Proxy does.)
 import protobuf, { type Root, Type } from 'protobufjs'
 import { fullName, messageFromJson } from './protobuf-from-json.ts'
 import { writeMessage } from './protobuf-to-json.ts'
