@@ -2,7 +2,8 @@
 // their data in the JSON form Confluent's REST Proxy uses (protobuf-from-json.ts, protobuf-to-json.ts).
 // - Imports: a schema imports its Schema Registry references by their reference name (`import "other.proto";`
 //   for a reference named "other.proto"); the well-known types (google/protobuf/{any,duration,empty,field_mask,
-//   struct,timestamp,wrappers}.proto) need no reference, as in Confluent's registry and serializers.
+//   struct,timestamp,wrappers}.proto), descriptor.proto and Confluent's confluent/meta.proto and
+//   confluent/type/decimal.proto need no reference, as in Confluent's registry and serializers (protobuf-known.ts).
 // - The message a produce writes is the file's first top-level message, as Confluent's ProtobufSchema, so its
 //   message indexes are [0]; `name` is its full name (package + name), which the RECORD_NAME strategies use.
 // - A consumed record's message indexes pick its message: the path of indexes among the (nested) messages of
@@ -11,6 +12,7 @@
 //   message nested after a map field their indexes differ from Java's; we follow Java, as the REST Proxy does.)
 import protobuf, { type Root, Type } from 'protobufjs'
 import { fullName, messageFromJson } from './protobuf-from-json.ts'
+import { knownFile } from './protobuf-known.ts'
 import { writeMessage } from './protobuf-to-json.ts'
 import { type ReferencedSchema, type SchemaCodec, SchemaDataError, SchemaParseError } from './schema-codec.ts'
 
@@ -19,9 +21,6 @@ export interface ProtobufCodec extends SchemaCodec {
   /** The message a produce writes: the first message of the file. */
   readonly type: Type
 }
-
-// The well-known types protobufjs bundles, by import path (protobuf.common holds them as JSON definitions).
-const bundled = protobuf.common as unknown as Record<string, { nested: protobuf.INamespace['nested'] } | undefined>
 
 const isMessage = (object: unknown): object is Type =>
   object instanceof Type && !(object as Type & { group?: boolean }).group // a proto2 group is a field's type
@@ -59,9 +58,10 @@ export function parseProtobufSchema(schema: string, references: readonly Referen
       if (loaded.has(name)) continue
       loaded.add(name)
       const referenced = texts.get(name)
-      const known = bundled[name]
+      const known = referenced === undefined ? knownFile(name) : undefined
       if (referenced !== undefined) loadImports(parse(referenced, root, name))
-      else if (known) root.addJSON(known.nested ?? {})
+      else if (known && 'json' in known) root.addJSON(known.json.nested ?? {})
+      else if (known) loadImports(parse(known.text, root, name))
       else if (!weak.includes(name))
         throw new SchemaParseError(`Import "${name}" is neither a schema reference nor a well-known type`)
     }

@@ -154,6 +154,24 @@ test('references are imported by name; the well-known types need none; unknown i
   })
 })
 
+test("descriptor.proto and Confluent's meta.proto and decimal.proto need no reference either", () => {
+  const codec = parseProtobufSchema(`syntax = "proto3";
+    package shop;
+    import "confluent/meta.proto";
+    import "confluent/type/decimal.proto";
+    import "google/protobuf/descriptor.proto";
+    option (confluent.file_meta).doc = "a shop";
+    extend google.protobuf.FieldOptions { string unit = 50001; }
+    message Item {
+      option (confluent.message_meta) = { doc: "an item", params: [{ key: "k", value: "v" }] };
+      string name = 1 [(confluent.field_meta).tags = "PII"];
+      confluent.type.Decimal price = 2 [(unit) = "EUR"];
+    }`)
+  const item = { name: 'x', price: { value: 'BNI=', precision: 6, scale: 2 } } // 12.34
+  assert.equal(hex(codec.encode(item)), '0a0178' + '1208' + '0a0204d2' + '1006' + '1802')
+  assert.equal(codec.decode(codec.encode(item)), JSON.stringify(item))
+})
+
 test('schemas that do not parse are SchemaParseError', () => {
   const bad = [
     ['syntax = "proto3"; message M {', /illegal|end of input/],
