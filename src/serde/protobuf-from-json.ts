@@ -213,7 +213,7 @@ function readMapKey(keyType: string, key: string): string {
 function readField(field: Field, json: unknown, ctx: Context, path: string): unknown {
   if (field.map) {
     if (!isObject(json)) return fail(`Expect a map object but found: ${jsonText(json)}`)
-    const out: Obj = {}
+    const out = Object.create(null) as Obj // a "__proto__" key is a key like any other
     for (const [key, value] of Object.entries(json)) {
       if (value === null && !takesNull(field)) fail('Map value cannot be null.')
       out[readMapKey((field as unknown as MapField).keyType, key)] = readSingle(field, value, ctx, `${path}[${key}]`)

@@ -102,6 +102,9 @@ test('input takes proto names and JSON names, numbers as strings and the other l
   assert.equal('priority' in given || 'line' in given, false)
   // a number an open enum lacks is kept, and printed as the number
   assert.equal(decoded({ state: 7 }).state, 7)
+  // map keys are data: "__proto__" too
+  const proto = JSON.parse('{"attrs":{"__proto__":"1"},"meta":{"__proto__":2}}') as Record<string, unknown>
+  assert.equal(JSON.stringify([decoded(proto).attrs, decoded(proto).meta]), '[{"__proto__":"1"},{"__proto__":2}]')
 })
 
 test('well-known types in their JSON forms', () => {
