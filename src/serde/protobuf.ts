@@ -103,7 +103,8 @@ function codecOf(root: Root, type: Type, topLevel: Type[]): ProtobufCodec {
     encode(data) {
       const message = messageFromJson(type, data, root)
       try {
-        return Buffer.from(type.encode(message).finish())
+        const bytes = type.encode(message).finish() // a Buffer in Node (protobufjs's BufferWriter)
+        return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
       } catch (error) {
         throw new SchemaDataError((error as Error).message, { cause: error })
       }
