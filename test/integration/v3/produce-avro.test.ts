@@ -139,7 +139,7 @@ test('per-record errors: invalid schema 42205, registry failures 42207, bad data
     { value: { type: 'AVRO', data: 1 } },
     { value: { schema_id: 1, schema_version: 1, data: 1 } },
     { value: { subject: 's', subject_name_strategy: 'TOPIC_NAME', data: 1 } },
-    { value: { type: 'PROTOBUF', schema: 'syntax = "proto3"; message M {}', data: {} } },
+    { value: { type: 'PROTOBUF', schema: 'syntax = "proto3"; message M {', data: {} } },
     { value: { schema_version: 9, data: 1 } },
     { value: { type: 'AVRO', schema: '["null","string"]', data: null } } // null is a datum of this schema
   ])
@@ -155,7 +155,10 @@ test('per-record errors: invalid schema 42205, registry failures 42207, bad data
     [400, 'Bad Request: type AVRO needs a schema (raw schemas only; use schema_id without a type)'],
     [400, 'Bad Request: schema_id and schema_version cannot be used together'],
     [400, 'Bad Request: subject and subject_name_strategy cannot be used together'],
-    [400, 'Bad Request: PROTOBUF schemas are not supported'],
+    [
+      422,
+      'Error: 42205 : Invalid schema: Error when parsing raw schema. format = PROTOBUF, schema = syntax = "proto3"; message M {'
+    ],
     [400, `Bad Request: Schema does not exist for subject: ${topic}-value, version: 9`],
     [200, '']
   ]
