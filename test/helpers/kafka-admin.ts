@@ -52,7 +52,13 @@ export async function describeConfigs(
 // The topic's partitions (replicas, leader, ISR) as metadata shows them; undefined when it does not exist.
 export async function topicMetadata(admin: Admin, topic: string) {
   if (!(await admin.listTopics({ includeInternals: true })).includes(topic)) return undefined
-  return (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)
+  try {
+    return (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic)
+  } catch (error) {
+    // deleted between the two calls
+    if (/unknown topic/i.test(String((error as Error).message))) return undefined
+    throw error
+  }
 }
 
 // Deletes topics a test created through the proxy; missing ones are fine.
