@@ -35,6 +35,7 @@ import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
 import { createReplicaService } from './services/replicas.ts'
+import { createSchemaDecoders } from './services/schema-decoders.ts'
 import { createSchemaService, strategyClasses } from './services/schemas.ts'
 import { createSchemaRegistry } from './serde/schema-registry.ts'
 import { createTopicAdminService } from './services/topics-admin.ts'
@@ -98,7 +99,8 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
         topicNames,
         onError
       }),
-    onError
+    onError,
+    schemas && createSchemaDecoders(schemas)
   )
   const metadata = createMetadataService(admin)
   const groups = new GroupsFacade(clients)
