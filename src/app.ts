@@ -35,7 +35,8 @@ import { type Services } from './services/index.ts'
 import { createMetadataService } from './services/metadata.ts'
 import { createProduceService } from './services/produce.ts'
 import { createReplicaService } from './services/replicas.ts'
-import { createSchemaService } from './services/schemas.ts'
+import { createSchemaDecoders } from './services/schema-decoders.ts'
+import { createSchemaService, strategyClasses } from './services/schemas.ts'
 import { createSchemaRegistry } from './serde/schema-registry.ts'
 import { createTopicAdminService } from './services/topics-admin.ts'
 import { ByteBudget } from './util/byte-budget.ts'
@@ -69,6 +70,13 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
   const clients = new KafkaClients({ admin: options.admin, operationTimeoutMs })
   const admin = new AdminFacade(clients)
   const pipeline = new ProducePipeline(options.producer, options.producerTuning)
+  const registry = createSchemaRegistry(config)
+  const schemas =
+    registry &&
+    createSchemaService(registry, {
+      key: strategyClasses[config['schema.registry.key.subject.name.strategy']],
+      value: strategyClasses[config['schema.registry.value.subject.name.strategy']]
+    })
   const onError = (err: unknown, what: string) => log.warn({ err }, `consumer: ${what} failed`)
   const topicNames = async () => (await admin.topics()).map(t => t.name)
   const consumers = createConsumerService(
@@ -91,11 +99,11 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
         topicNames,
         onError
       }),
-    onError
+    onError,
+    schemas && createSchemaDecoders(schemas)
   )
   const metadata = createMetadataService(admin)
   const groups = new GroupsFacade(clients)
-  const registry = createSchemaRegistry(config)
   return {
     services: {
       metadata,
@@ -111,7 +119,7 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
         groups
       }),
       acls: createAclService(id => metadata.requireCluster(id), new AclsFacade(clients)),
-      schemas: registry && createSchemaService(registry)
+      schemas
     },
     close: async () => {
       await consumers.close()

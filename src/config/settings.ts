@@ -196,6 +196,26 @@ export const settings = {
     min: 1,
     doc: '(ours) Upper bound of every Schema Registry call (all URLs tried, answer read); past it the record fails with 42207 (produce) or 40801 (consume).'
   },
+  'schema.registry.key.subject.name.strategy': {
+    type: 'string',
+    default: 'io.confluent.kafka.serializers.subject.TopicNameStrategy',
+    oneOf: [
+      'io.confluent.kafka.serializers.subject.TopicNameStrategy',
+      'io.confluent.kafka.serializers.subject.RecordNameStrategy',
+      'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy'
+    ],
+    doc: "Subject of a key schema when a request names neither a subject nor a strategy (v2 key_schema/key_schema_id, v3 schema'd keys): <topic>-key, the record's full name, or <topic>-<full name>."
+  },
+  'schema.registry.value.subject.name.strategy': {
+    type: 'string',
+    default: 'io.confluent.kafka.serializers.subject.TopicNameStrategy',
+    oneOf: [
+      'io.confluent.kafka.serializers.subject.TopicNameStrategy',
+      'io.confluent.kafka.serializers.subject.RecordNameStrategy',
+      'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy'
+    ],
+    doc: 'The same for values (<topic>-value by default).'
+  },
   'shutdown.graceful.ms': {
     type: 'int',
     default: 5000,

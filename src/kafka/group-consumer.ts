@@ -311,7 +311,8 @@ export class GroupConsumer {
 
   // Records encoded by `encode` (which may throw to refuse one: a refused first record fails the read and stays
   // buffered; a refused later one ends the read before it). Returns as soon as `minBytes` are taken, when the
-  // next record would pass `maxBytes`, or at the timeout.
+  // next record would pass `maxBytes`, or at the timeout. When `encode` cannot encode a record yet (RecordPending:
+  // its schema is being fetched), the read waits for it, up to its timeout, and drains again from that record.
   async read(limits: ReadLimits, encode: (record: ConsumedRecord) => string): Promise<string[]> {
     const deadline = Date.now() + limits.timeoutMs
     const out: string[] = []
@@ -325,7 +326,7 @@ export class GroupConsumer {
       const remaining = deadline - Date.now()
       if (remaining <= 0) break
       this.#pump(Math.min(remaining, maxFetchWaitMs))
-      await this.#changed(remaining)
+      await (taken.pending ? this.#settled(taken.pending, remaining) : this.#changed(remaining))
       if (this.#closed) break
     }
     // Fetch ahead while the client handles this answer.
@@ -350,6 +351,13 @@ export class GroupConsumer {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<void>(resolve => (timer = setTimeout(resolve, ms)))
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  }
+
+  // Waits for a pending record's `ready`, at most `ms` (a registry call is bounded by its own timeout too).
+  #settled(ready: Promise<void>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<void>(resolve => (timer = setTimeout(resolve, ms)))
+    return Promise.race([ready, timeout]).finally(() => clearTimeout(timer))
   }
 
   #signal(): void {

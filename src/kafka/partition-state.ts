@@ -1,6 +1,6 @@
 // Per-partition state of a v2 consumer instance and the pure steps over it: handing buffered records to a read,
 // building a Fetch request, and applying a Fetch response. Kept apart from the Kafka calls in group-consumer.ts.
-import { type ConsumedRecord, type TopicPartition } from '../model/consumer.ts'
+import { type ConsumedRecord, RecordPending, type TopicPartition } from '../model/consumer.ts'
 import { type FetchedPartition, recordsOf } from './fetched-records.ts'
 import { type PartitionError } from './group-offsets.ts'
 
@@ -50,37 +50,47 @@ export function moveTo(state: PartitionState, offset: bigint): void {
 
 // Moves buffered records into `out` as encoded text until the next one would pass `budget` bytes (key + value;
 // the first record always goes). A record `encode` refuses stays buffered: it fails the read when it is the
-// first, else it ends the read before it.
+// first, else it ends the read before it. A record `encode` cannot encode yet (RecordPending) stays buffered
+// too, with the rest of its partition; the other partitions are still drained, and `pending` tells the read what
+// to wait for before draining again.
 export function drain(
   states: PartitionState[],
   out: string[],
   budget: number,
   encode: (record: ConsumedRecord) => string
-): { bytes: number; full: boolean } {
+): { bytes: number; full: boolean; pending?: Promise<void> } {
   let bytes = 0
+  let pending: Promise<void> | undefined
+  const done = (full: boolean) => (pending ? { bytes, full, pending } : { bytes, full })
   for (const s of states) {
+    let stalled = false
     while (s.head < s.records.length) {
       const record = s.records[s.head]
       const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
-      if (out.length > 0 && bytes + size > budget) return { bytes, full: true }
+      if (out.length > 0 && bytes + size > budget) return done(true)
       let text: string
       try {
         text = encode(record)
       } catch (error) {
+        if (error instanceof RecordPending) {
+          pending ??= error.ready
+          stalled = true
+          break
+        }
         if (out.length === 0) throw error
-        return { bytes, full: true }
+        return done(true)
       }
       out.push(text)
       bytes += size
       s.head++
       s.consumed = record.offset + 1n
     }
-    if (s.head > 0) {
+    if (s.head > 0 && !stalled) {
       s.records = []
       s.head = 0
     }
   }
-  return { bytes, full: bytes >= budget }
+  return done(bytes >= budget)
 }
 
 interface Requested {

@@ -15,6 +15,20 @@ export interface ConsumedRecord {
   headers: ReadonlyArray<readonly [Buffer | null, Buffer | null]>
 }
 
+/**
+ * Thrown by a record encoder that cannot encode a record yet, e.g. while the schema its bytes name is being
+ * fetched: the read stops before that record (it stays buffered, nothing after it in its partition is taken),
+ * waits for `ready` (which never rejects), and tries it again. The encoders are synchronous; this is how they wait.
+ */
+export class RecordPending extends Error {
+  readonly ready: Promise<void>
+  constructor(ready: Promise<void>) {
+    super('record pending')
+    this.name = 'RecordPending'
+    this.ready = ready
+  }
+}
+
 export interface PartitionOffset extends TopicPartition {
   offset: bigint
   metadata?: string | null

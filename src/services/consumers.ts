@@ -12,7 +12,13 @@ import {
   type TopicPartition
 } from '../model/consumer.ts'
 import { type GroupConsumer } from '../kafka/group-consumer.ts'
-import { canEncode, type ConsumerFormat, consumerFormats, recordEncoder } from '../serde/consumed.ts'
+import {
+  type ConsumerFormat,
+  consumerFormats,
+  needsSchemas,
+  recordEncoder,
+  type SchemaDecoders
+} from '../serde/consumed.ts'
 import { type ConsumedRecord } from '../model/consumer.ts'
 
 export interface CreateConsumerRequest {
@@ -83,10 +89,12 @@ const resetPolicies: readonly string[] = ['latest', 'earliest', 'none']
 const invalidConfig = (message: string) =>
   new RestError(errors.invalidConsumerConfig, `Invalid consumer configuration: ${message}`)
 
+/** `decoders`: the schema'd formats' codecs (absent without a Schema Registry: those formats are refused). */
 export function createConsumerService(
   limits: ConsumerLimits,
   factory: ConsumerFactory,
-  log: (error: unknown, what: string) => void
+  log: (error: unknown, what: string) => void,
+  decoders?: SchemaDecoders
 ): ConsumerService {
   const instances = new Map<string, Instance>()
   const keyOf = (group: string, name: string) => `${group}\u0000${name}`
@@ -117,12 +125,9 @@ export function createConsumerService(
     create(group, request) {
       const format = (request.format ?? 'binary').toLowerCase() as ConsumerFormat
       if (!consumerFormats.includes(format)) throw new RestError(errors.unprocessable, 'Invalid format type.')
-      if (!canEncode(format)) {
-        throw new RestError(
-          errors.unprocessable,
-          `Invalid format type: ${format} needs a Schema Registry, which this proxy does not support yet.`
-        )
-      }
+      // Upstream builds the instance and fails when its deserializer finds no registry URL; we say so at once.
+      if (needsSchemas(format) && !decoders)
+        throw new RestError(errors.payload, 'Payload error. Schema Registry must be configured when using schemas.')
       const autoOffsetReset = request.autoOffsetReset ?? 'latest'
       if (!resetPolicies.includes(autoOffsetReset)) {
         throw invalidConfig(
@@ -170,7 +175,7 @@ export function createConsumerService(
         name,
         format,
         consumer,
-        encode: recordEncoder(format, request.recordMetadata === true),
+        encode: recordEncoder(format, request.recordMetadata === true, decoders),
         fetchMinBytes,
         requestTimeoutMs,
         expiresAt: Date.now() + limits.instanceTimeoutMs,

@@ -25,6 +25,19 @@ export type SchemaFormat = (typeof schemaFormats)[number]
 export const subjectNameStrategies = ['TOPIC_NAME', 'RECORD_NAME', 'TOPIC_RECORD_NAME'] as const
 export type SubjectNameStrategy = (typeof subjectNameStrategies)[number]
 
+/** Confluent's strategy classes (schema.registry.key|value.subject.name.strategy) → our strategy names. */
+export const strategyClasses: Readonly<Record<string, SubjectNameStrategy>> = {
+  'io.confluent.kafka.serializers.subject.TopicNameStrategy': 'TOPIC_NAME',
+  'io.confluent.kafka.serializers.subject.RecordNameStrategy': 'RECORD_NAME',
+  'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy': 'TOPIC_RECORD_NAME'
+}
+
+/** The strategies used when a request names neither a subject nor a strategy (upstream: TopicNameStrategy). */
+export interface DefaultStrategies {
+  key: SubjectNameStrategy
+  value: SubjectNameStrategy
+}
+
 /** What a request says about one side's schema (already checked for conflicting fields). */
 export interface SchemaSpec {
   format?: SchemaFormat
@@ -43,9 +56,21 @@ export interface SerializedSide {
   schemaVersion: number
 }
 
+/** One side's schema, resolved once: `encode` serializes each datum with it, synchronously, without the registry. */
+export interface ResolvedSchema {
+  format: SchemaFormat
+  subject: string
+  schemaId: number
+  schemaVersion: number
+  /** JSON form → Confluent frame. Throws 400 (RestError) for data that does not fit the schema. */
+  encode(data: unknown): Buffer
+}
+
 export interface SchemaService {
   /** Resolves the schema and serializes `data` (JSON form; undefined = null) for one side of a record. */
   serialize(topic: string, isKey: boolean, spec: SchemaSpec, data: unknown): Promise<SerializedSide>
+  /** Resolves the schema a spec names (registry calls as serialize makes them), for encoding many records. */
+  resolve(topic: string, isKey: boolean, spec: SchemaSpec): Promise<ResolvedSchema>
   /**
    * The codec of a registered schema id (consumers decode with it) and its format. Registry failures throw
    * registryRestError's answers for the 'deserialize' phase.
@@ -66,7 +91,12 @@ interface Resolved {
   codec: SchemaCodec
 }
 
-export function createSchemaService(registry: SchemaRegistryClient): SchemaService {
+const topicNames: DefaultStrategies = { key: 'TOPIC_NAME', value: 'TOPIC_NAME' }
+
+export function createSchemaService(
+  registry: SchemaRegistryClient,
+  defaults: DefaultStrategies = topicNames
+): SchemaService {
   const byId = new Map<number, Promise<SchemaCodec>>() // parsed schemas of registered ids
   const byText = new Map<string, SchemaCodec>() // parsed raw schemas of requests, by format and text
   const MAX_PARSED = 1000
@@ -116,7 +146,7 @@ export function createSchemaService(registry: SchemaRegistryClient): SchemaServi
 
   function subjectFor(topic: string, isKey: boolean, spec: SchemaSpec, recordName: () => string): string {
     if (spec.subject !== undefined) return spec.subject
-    switch (spec.strategy ?? 'TOPIC_NAME') {
+    switch (spec.strategy ?? (isKey ? defaults.key : defaults.value)) {
       case 'TOPIC_NAME':
         return `${topic}-${isKey ? 'key' : 'value'}`
       case 'RECORD_NAME':
@@ -204,22 +234,38 @@ export function createSchemaService(registry: SchemaRegistryClient): SchemaServi
     return { subject, id: latest.id, version: latest.version, format: formatOf[latest.schemaType], codec }
   }
 
+  function encodeWith(resolved: Resolved, data: unknown): Buffer {
+    let payload: Buffer
+    try {
+      payload = resolved.codec.encode(data === undefined ? null : data)
+    } catch (error) {
+      if (error instanceof SchemaDataError) throw bad(error.message)
+      throw error
+    }
+    return frame(resolved.id, payload, resolved.codec.messageIndexes)
+  }
+
   return {
     async serialize(topic, isKey, spec, data) {
       const resolved = await resolve(topic, isKey, spec)
-      let payload: Buffer
-      try {
-        payload = resolved.codec.encode(data === undefined ? null : data)
-      } catch (error) {
-        if (error instanceof SchemaDataError) throw bad(error.message)
-        throw error
-      }
+      const bytes = encodeWith(resolved, data)
       return {
-        bytes: frame(resolved.id, payload, resolved.codec.messageIndexes),
+        bytes,
         format: resolved.format,
         subject: resolved.subject,
         schemaId: resolved.id,
         schemaVersion: resolved.version
+      }
+    },
+
+    async resolve(topic, isKey, spec) {
+      const resolved = await resolve(topic, isKey, spec)
+      return {
+        format: resolved.format,
+        subject: resolved.subject,
+        schemaId: resolved.id,
+        schemaVersion: resolved.version,
+        encode: data => encodeWith(resolved, data)
       }
     },
 

@@ -1,7 +1,9 @@
 // v2 produce:
-//   POST /topics/{topic}                      binary | json (| v2 = binary)   → 200 produce response
-//   POST /topics/{topic}/partitions/{p}       binary | json                   → 200; 404/40402 unknown partition
-// Body {"records":[{"key":..,"value":..,"partition":n}]}; binary keys/values are base64, json ones any JSON.
+//   POST /topics/{topic}                 binary | json | avro | jsonschema | protobuf (| v2 = binary) → 200
+//   POST /topics/{topic}/partitions/{p}  binary | json | avro | jsonschema | protobuf → 200; 404/40402 no such partition
+// Body {"records":[{"key":..,"value":..,"partition":n}]}; binary keys/values are base64, json ones any JSON; the
+// schema'd formats add key_schema/key_schema_id and value_schema/value_schema_id (schema-produce.ts) and their
+// response echoes the schema ids used.
 // The whole request is validated before anything is written: 422 for no/empty records or unknown fields, 400 for
 // bad base64 or types, 404/40402 for a partition the topic does not have. Per-record Kafka failures are data in
 // the response (error_code 40101/40301/50003/50002); HTTP 401/403 if any record failed authn/authz.
@@ -10,8 +12,11 @@ import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { type OutgoingRecord, type RecordResult } from '../../model/produce.ts'
 import { decodeBase64, encodeJson } from '../../serde/embedded.ts'
+import { type SchemaFormat } from '../../services/schemas.ts'
 import { essence, mediaTypes } from '../media.ts'
 import { intParam } from '../params.ts'
+import { recordList, recordParts } from './produce-body.ts'
+import { serializeSchemaRecords } from './schema-produce.ts'
 
 type Format = 'binary' | 'json'
 const formatOf: Record<string, Format> = {
@@ -19,6 +24,12 @@ const formatOf: Record<string, Format> = {
   [mediaTypes.v2]: 'binary',
   [mediaTypes.jsonV2]: 'json'
 }
+
+const schemaFormatOf = new Map<string, SchemaFormat>([
+  [mediaTypes.avroV2, 'AVRO'],
+  [mediaTypes.jsonschemaV2, 'JSONSCHEMA'],
+  [mediaTypes.protobufV2, 'PROTOBUF']
+])
 
 const bad = (message: string) => new RestError(errors.badRequest, `Bad Request: ${message}`)
 
@@ -32,29 +43,13 @@ function encode(format: Format, data: unknown, where: string): Buffer | null {
 }
 
 export function parseRecords(format: Format, body: unknown): OutgoingRecord[] {
-  if (body === undefined || body === null)
-    throw new RestError(errors.unprocessable, 'Request body is empty. Data is required.')
-  if (typeof body !== 'object' || Array.isArray(body)) throw bad('the request body must be a JSON object')
-  for (const field of Object.keys(body)) {
-    if (field !== 'records') throw new RestError(errors.unprocessable, `Unrecognized field: ${field}`)
-  }
-  const records = (body as { records?: unknown }).records
-  if (!Array.isArray(records) || records.length === 0)
-    throw new RestError(errors.unprocessable, 'records must not be empty')
-  return records.map((record: unknown, i) => {
-    if (typeof record !== 'object' || record === null || Array.isArray(record))
-      throw bad(`records[${i}] must be an object`)
-    const { key, value, partition, ...rest } = record as Record<string, unknown>
-    const unknown = Object.keys(rest)[0]
-    if (unknown !== undefined) throw new RestError(errors.unprocessable, `Unrecognized field: ${unknown}`)
-    if (partition !== undefined && partition !== null && !Number.isInteger(partition)) {
-      throw bad(`records[${i}].partition must be an integer`)
-    }
+  return recordList(body, ['records']).records.map((record: unknown, i) => {
+    const { key, value, partition } = recordParts(record, i)
     const out: OutgoingRecord = {
       key: encode(format, key, `records[${i}].key`),
       value: encode(format, value, `records[${i}].value`)
     }
-    if (typeof partition === 'number') out.partition = partition
+    if (partition !== undefined) out.partition = partition
     return out
   })
 }
@@ -72,7 +67,10 @@ function v2Code(error: RestError): number {
   return retriable.includes(error.errorCode) ? errors.kafkaRetriable.code : errors.kafka.code
 }
 
-export function produceResponse(results: RecordResult[]) {
+export function produceResponse(
+  results: RecordResult[],
+  schemaIds: { key: number | null; value: number | null } = { key: null, value: null }
+) {
   let status = 200
   const offsets = results.map(r => {
     if (r.ok) return { partition: r.partition, offset: Number(r.offset), error_code: null, error: null }
@@ -81,18 +79,25 @@ export function produceResponse(results: RecordResult[]) {
     else if (code === errors.kafkaAuthorization.code && status !== 401) status = 403
     return { partition: null, offset: null, error_code: code, error: r.error.message }
   })
-  return { status, body: { offsets, key_schema_id: null, value_schema_id: null } }
+  return { status, body: { offsets, key_schema_id: schemaIds.key, value_schema_id: schemaIds.value } }
 }
 
 type TopicParams = { Params: { topic: string } }
 type PartitionParams = { Params: { topic: string; partition: string } }
 
 export function produceRoutes(app: FastifyInstance): void {
-  const { produce } = app.services
+  const { produce, schemas } = app.services
   const produces = [{ type: mediaTypes.v2 }]
 
-  const run = async (format: Format, topic: string, body: unknown, pathPartition?: number) => {
-    const records = parseRecords(format, body)
+  // Serializes the whole request (nothing is written when any record fails), checks explicit partitions against
+  // the topic, then produces.
+  const run = async (contentType: string | undefined, topic: string, body: unknown, pathPartition?: number) => {
+    const type = essence(contentType)
+    const schemaFormat = schemaFormatOf.get(type)
+    let records: OutgoingRecord[]
+    let schemaIds: { key: number | null; value: number | null } | undefined
+    if (schemaFormat) ({ records, schemaIds } = await serializeSchemaRecords(schemas, topic, schemaFormat, body))
+    else records = parseRecords(formatOf[type] ?? 'binary', body)
     if (pathPartition !== undefined) for (const r of records) r.partition ??= pathPartition
     // Explicit partitions are checked against the topic before anything is written.
     const explicit = records.some(r => r.partition !== undefined)
@@ -105,26 +110,32 @@ export function produceRoutes(app: FastifyInstance): void {
         throw new RestError(errors.partitionNotFound)
       }
     }
-    return produceResponse(await produce.produce(topic, records))
+    return produceResponse(await produce.produce(topic, records), schemaIds)
   }
+
+  const schemaTypes = [mediaTypes.avroV2, mediaTypes.jsonschemaV2, mediaTypes.protobufV2]
 
   app.post<TopicParams>(
     '/topics/:topic',
-    { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2, mediaTypes.v2], admit: true } },
+    {
+      config: {
+        produces,
+        consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2, mediaTypes.v2, ...schemaTypes],
+        admit: true
+      }
+    },
     async (request, reply) => {
-      const format = formatOf[essence(request.headers['content-type'])] ?? 'binary'
-      const { status, body } = await run(format, request.params.topic, request.body)
+      const { status, body } = await run(request.headers['content-type'], request.params.topic, request.body)
       return reply.code(status).send(body)
     }
   )
 
   app.post<PartitionParams>(
     '/topics/:topic/partitions/:partition',
-    { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2], admit: true } },
+    { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2, ...schemaTypes], admit: true } },
     async (request, reply) => {
       const partition = intParam(request.params.partition)
-      const format = formatOf[essence(request.headers['content-type'])] ?? 'binary'
-      const { status, body } = await run(format, request.params.topic, request.body, partition)
+      const { status, body } = await run(request.headers['content-type'], request.params.topic, request.body, partition)
       return reply.code(status).send(body)
     }
   )

@@ -4,43 +4,26 @@
 // - every datum we accept, framed as we write it (magic 0, schema id, JSON text), is read back by Python to the
 //   same value and is valid for jsonschema;
 // - every datum we refuse is invalid for jsonschema too.
-// jsonschema is imported from the machine, else installed once into build/python-jsonschema (pinned, with its
-// dependencies). Without it the test is skipped with the reason, except in CI, where it must run.
+// jsonschema is imported from the machine, else installed once as test/helpers/python.ts says (pinned,
+// with its dependencies). Without it the test is skipped with the reason, except in CI, where it must run.
 import assert from 'node:assert/strict'
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { test } from 'node:test'
 import { parseJsonSchema } from '../../../src/serde/json-schema.ts'
 import { SchemaDataError } from '../../../src/serde/schema-codec.ts'
 import { frame } from '../../../src/serde/wire-format.ts'
+import { needPython, runPython } from '../../helpers/python.ts'
 
-const PACKAGES = [
-  'jsonschema==4.26.0',
-  'jsonschema-specifications==2025.9.1',
-  'referencing==0.37.0',
-  'rpds-py==2026.9.1',
-  'attrs==26.1.0',
-  'typing-extensions==4.16.0'
-]
-const target = join(import.meta.dirname, '../../../build/python-jsonschema')
-
-/** PYTHONPATH under which `import jsonschema` works, or why it cannot. */
-function jsonschema(): { path: string } | { reason: string } {
-  const works = (path: string) =>
-    spawnSync('python3', ['-c', 'import jsonschema, referencing'], { env: { ...process.env, PYTHONPATH: path } })
-      .status === 0
-  if (works('')) return { path: '' }
-  if (existsSync(join(target, 'jsonschema')) && works(target)) return { path: target }
-  const pip = spawnSync(
-    'python3',
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, ...PACKAGES],
-    { encoding: 'utf8', timeout: 180_000 }
-  )
-  if (pip.status === 0 && works(target)) return { path: target }
-  return {
-    reason: `\`pip install ${PACKAGES[0]}\` failed: ${(pip.error?.message ?? pip.stderr ?? '').trim().slice(-300)}`
-  }
+const pythonJsonschema = {
+  name: 'jsonschema',
+  probe: 'import jsonschema, referencing',
+  packages: [
+    'jsonschema==4.26.0',
+    'jsonschema-specifications==2025.9.1',
+    'referencing==0.37.0',
+    'rpds-py==2026.9.1',
+    'attrs==26.1.0',
+    'typing-extensions==4.16.0'
+  ]
 }
 
 // Reads [{"schema", "references": [{"name", "schema"}], "id", "accepted": [hex frames], "refused": [json]}] on
@@ -160,11 +143,8 @@ const cases: Case[] = [
 ]
 
 void test('what we accept and refuse, jsonschema accepts and refuses; our frames read back to the data', t => {
-  const found = jsonschema()
-  if ('reason' in found) {
-    if (process.env.CI) assert.fail(`jsonschema is needed for this test in CI: ${found.reason}`)
-    return t.skip(`jsonschema is not available: ${found.reason}`)
-  }
+  const path = needPython(t, pythonJsonschema)
+  if (path === undefined) return
   const jobs = cases.map((c, i) => {
     const references = (c.references ?? []).map(r => ({ name: r.name, schema: JSON.stringify(r.schema) }))
     const codec = parseJsonSchema(JSON.stringify(c.schema), references)
@@ -185,12 +165,11 @@ void test('what we accept and refuse, jsonschema accepts and refuses; our frames
     assert.ok(accepted.length > 0 && refused.length > 0, `case ${i}: ${accepted.length} accepted, ${refused.length} refused`) // prettier-ignore
     return { job: { schema: c.schema, references: c.references ?? [], id, accepted: frames, refused }, accepted }
   })
-  const output = execFileSync('python3', ['-c', PYTHON], {
-    input: JSON.stringify(jobs.map(j => j.job)),
-    env: { ...process.env, PYTHONPATH: found.path },
-    encoding: 'utf8'
-  })
-  const answer = JSON.parse(output) as {
+  const answer = runPython(
+    path,
+    PYTHON,
+    jobs.map(j => j.job)
+  ) as {
     validator: string
     accepted: { value: unknown; errors: string[] }[]
     refused: string[][]

@@ -5,18 +5,14 @@
 //   includingDefaultValueFields, which Confluent's REST Proxy uses);
 // - records Python parses from the same JSON and frames, also of nested messages (message indexes [0, 0], [1],
 //   [1, 0]), decode with us to the JSON Python prints for them.
-// The packages are imported from the machine, else installed once into build/python (pinned). Without them the
+// The packages are imported from the machine, else installed once as test/helpers/python.ts says. Without them the
 // test is skipped with the reason, except in CI, where it must run.
 import assert from 'node:assert/strict'
-import { execFileSync, spawnSync } from 'node:child_process'
-import { join } from 'node:path'
 import { test } from 'node:test'
 import { parseProtobufSchema } from '../../../src/serde/protobuf.ts'
 import { frame, unframe } from '../../../src/serde/wire-format.ts'
 import { fullOrder, moneyProto, orderProto } from '../../fixtures/protobuf-order.ts'
-
-const PACKAGES = ['grpcio-tools==1.85.1', 'grpcio==1.85.1', 'protobuf==7.36.2', 'setuptools==80.9.0', 'typing-extensions==4.16.0'] // prettier-ignore
-const target = join(import.meta.dirname, '../../../build/python')
+import { needPython, runPython } from '../../helpers/python.ts'
 
 // protoc in-process, and a json_format that prints fields without presence (protobuf 5.26 and later)
 const PROBE = `
@@ -26,21 +22,10 @@ from google.protobuf import json_format
 assert "always_print_fields_with_no_presence" in inspect.signature(json_format.MessageToJson).parameters
 `
 
-/** PYTHONPATH under which protoc and json_format work, or why they cannot. */
-function python(): { path: string } | { reason: string } {
-  const works = (path: string) =>
-    spawnSync('python3', ['-c', PROBE], { env: { ...process.env, PYTHONPATH: path } }).status === 0
-  if (works('')) return { path: '' }
-  if (works(target)) return { path: target }
-  const pip = spawnSync(
-    'python3',
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, ...PACKAGES],
-    { encoding: 'utf8', timeout: 300_000 }
-  )
-  if (pip.status === 0 && works(target)) return { path: target }
-  return {
-    reason: `\`pip install ${PACKAGES.join(' ')}\` failed: ${(pip.error?.message ?? pip.stderr ?? '').trim().slice(-300)}`
-  }
+const pythonProtobuf = {
+  name: 'protobuf',
+  probe: PROBE,
+  packages: ['grpcio-tools==1.85.1', 'grpcio==1.85.1', 'protobuf==7.36.2', 'setuptools==80.9.0', 'typing-extensions==4.16.0'] // prettier-ignore
 }
 
 // Reads {"files": {name: text}, "main", "id", "ours": [hex], "vectors": [{"message", "indexes", "json"}]} on
@@ -171,11 +156,8 @@ const others = [
 ]
 
 void test('our Protobuf bytes and JSON form match Python protobuf, both ways', t => {
-  const found = python()
-  if ('reason' in found) {
-    if (process.env.CI) assert.fail(`Python protobuf is needed for this test in CI: ${found.reason}`)
-    return t.skip(`Python protobuf is not available: ${found.reason}`)
-  }
+  const path = needPython(t, pythonProtobuf)
+  if (path === undefined) return
   const codec = parseProtobufSchema(orderProto, [{ name: 'money.proto', schema: moneyProto }])
   const id = 4242
   const ours = orders.map(json => frame(id, codec.encode(json), codec.messageIndexes))
@@ -183,18 +165,13 @@ void test('our Protobuf bytes and JSON form match Python protobuf, both ways', t
     ...orders.map(json => ({ indexes: [0], json: JSON.stringify(json) })),
     ...others.map(({ indexes, json }) => ({ indexes, json: JSON.stringify(json) }))
   ]
-  const output = execFileSync('python3', ['-c', PYTHON], {
-    input: JSON.stringify({
-      files: { 'order.proto': orderProto, 'money.proto': moneyProto },
-      main: 'order.proto',
-      id,
-      ours: ours.map(bytes => bytes.toString('hex')),
-      vectors
-    }),
-    env: { ...process.env, PYTHONPATH: found.path },
-    encoding: 'utf8'
-  })
-  const answer = JSON.parse(output) as { read: string[]; written: { hex: string; json: string }[] }
+  const answer = runPython(path, PYTHON, {
+    files: { 'order.proto': orderProto, 'money.proto': moneyProto },
+    main: 'order.proto',
+    id,
+    ours: ours.map(bytes => bytes.toString('hex')),
+    vectors
+  }) as { read: string[]; written: { hex: string; json: string }[] }
 
   // Python reads our framed bytes to the JSON we print for them
   assert.equal(answer.read.length, orders.length)

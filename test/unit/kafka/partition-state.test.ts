@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { applyFetched, drain, keyOf, newState } from '../../../src/kafka/partition-state.ts'
-import { type ConsumedRecord } from '../../../src/model/consumer.ts'
+import { type ConsumedRecord, RecordPending } from '../../../src/model/consumer.ts'
 
 function state(partition: number, sizes: number[]) {
   const s = newState('t', partition, keyOf('t', partition))
@@ -53,6 +53,32 @@ test('drain empties partitions in the order given and frees drained buffers', ()
   drain([b, a], out, 1000, encode)
   assert.deepEqual(out, ['1:10', '1:11', '0:10'])
   assert.equal(a.records.length + b.records.length, 0)
+})
+
+test('a pending record stops its partition only: it and the records after it stay, the others are drained', () => {
+  const ready = Promise.resolve()
+  let known = false
+  const pending = (r: ConsumedRecord) => {
+    if (r.partition === 0 && r.offset === 11n && !known) throw new RecordPending(ready)
+    return encode(r)
+  }
+  const a = state(0, [1, 1, 1])
+  const b = state(1, [1])
+  const out: string[] = []
+  const taken = drain([a, b], out, 1000, pending)
+  assert.deepEqual(taken, { bytes: 2, full: false, pending: ready })
+  assert.deepEqual(out, ['0:10', '1:10'])
+  assert.equal(a.consumed, 11n)
+  assert.deepEqual([a.records.length, a.head], [3, 1]) // not freed: the rest waits
+  assert.equal(b.records.length, 0)
+
+  // nothing taken yet and only a pending record: no error, just the promise to wait for
+  assert.deepEqual(drain([a], [], 1000, pending), { bytes: 0, full: false, pending: ready })
+  known = true
+  const later: string[] = []
+  assert.deepEqual(drain([a], later, 1000, pending), { bytes: 2, full: false })
+  assert.deepEqual(later, ['0:11', '0:12'])
+  assert.equal(a.consumed, 13n)
 })
 
 test('a fetch result is appended to records still buffered, never replacing them; a stale one is dropped', () => {
