@@ -1,9 +1,10 @@
 // Python packages from PyPI as independent implementations for interoperability tests: imported from the
-// machine, else installed once (pinned) into build/python/<name>, one folder per package set so that test files
-// running at the same time never install into the same folder. Without them a test skips with the reason, except
-// in CI, where it must run.
+// machine, else installed once (pinned) into build/pip/<name>, one folder per package set. Test files run at the
+// same time: each installs into a folder of its own and renames it into place, and the first rename wins.
+// Without the packages a test skips with the reason, except in CI, where it must run.
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
+import { renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { type TestContext } from 'node:test'
 
@@ -22,18 +23,27 @@ const found = new Map<string, { path: string } | { reason: string }>()
 export function pythonPath(want: PythonPackages): { path: string } | { reason: string } {
   const known = found.get(want.name)
   if (known) return known
-  const target = join(import.meta.dirname, '../../build/python', want.name)
+  const target = join(import.meta.dirname, '../../build/pip', want.name)
   const works = (path: string) =>
     spawnSync('python3', ['-c', want.probe], { env: { ...process.env, PYTHONPATH: path } }).status === 0
   let result: { path: string } | { reason: string }
   if (works('')) result = { path: '' }
   else if (works(target)) result = { path: target }
   else {
+    const own = `${target}.${process.pid}`
     const pip = spawnSync(
       'python3',
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', target, ...want.packages],
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', own, ...want.packages],
       { encoding: 'utf8', timeout: 300_000 }
     )
+    if (pip.status === 0) {
+      try {
+        renameSync(own, target)
+      } catch {
+        // another test file's install got there first
+      }
+    }
+    rmSync(own, { recursive: true, force: true })
     result =
       pip.status === 0 && works(target)
         ? { path: target }
