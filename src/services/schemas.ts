@@ -48,14 +48,6 @@ export interface SchemaSpec {
   schema?: string
 }
 
-export interface SerializedSide {
-  bytes: Buffer
-  format: SchemaFormat
-  subject: string
-  schemaId: number
-  schemaVersion: number
-}
-
 /** One side's schema, resolved once: `encode` serializes each datum with it, synchronously, without the registry. */
 export interface ResolvedSchema {
   format: SchemaFormat
@@ -67,10 +59,13 @@ export interface ResolvedSchema {
 }
 
 export interface SchemaService {
-  /** Resolves the schema and serializes `data` (JSON form; undefined = null) for one side of a record. */
-  serialize(topic: string, isKey: boolean, spec: SchemaSpec, data: unknown): Promise<SerializedSide>
-  /** Resolves the schema a spec names (registry calls as serialize makes them), for encoding many records. */
+  /** Resolves the schema a spec names for one side of a record (registry calls as needed), to encode records. */
   resolve(topic: string, isKey: boolean, spec: SchemaSpec): Promise<ResolvedSchema>
+  /**
+   * The same spec's resolution when it is known without a registry call: resolved before, and for the latest
+   * version (no id, version or schema) no more than LATEST_REUSE_MS ago. The hot path of streaming produce.
+   */
+  resolvedNow(topic: string, isKey: boolean, spec: SchemaSpec): ResolvedSchema | undefined
   /**
    * The codec of a registered schema id (consumers decode with it) and its format. Registry failures throw
    * registryRestError's answers for the 'deserialize' phase.
@@ -82,6 +77,13 @@ const formatOf: Record<SchemaType, SchemaFormat> = { AVRO: 'AVRO', JSON: 'JSONSC
 const typeOf: Record<SchemaFormat, SchemaType> = { AVRO: 'AVRO', JSONSCHEMA: 'JSON', PROTOBUF: 'PROTOBUF' }
 
 const bad = (message: string) => new RestError(errors.badRequest, `Bad Request: ${message}`)
+
+/** How long a spec naming a subject's latest version reuses its resolution (as the registry client's cache). */
+export const LATEST_REUSE_MS = 5000
+const MAX_RESOLVED = 1000
+
+const specKey = (topic: string, isKey: boolean, spec: SchemaSpec) =>
+  `${topic}\u0000${isKey ? 'k' : 'v'}\u0000${spec.format ?? ''}\u0000${spec.subject ?? ''}\u0000${spec.strategy ?? ''}\u0000${spec.schemaId ?? ''}\u0000${spec.schemaVersion ?? ''}\u0000${spec.schema ?? ''}`
 
 interface Resolved {
   subject: string
@@ -245,28 +247,31 @@ export function createSchemaService(
     return frame(resolved.id, payload, resolved.codec.messageIndexes)
   }
 
-  return {
-    async serialize(topic, isKey, spec, data) {
-      const resolved = await resolve(topic, isKey, spec)
-      const bytes = encodeWith(resolved, data)
-      return {
-        bytes,
-        format: resolved.format,
-        subject: resolved.subject,
-        schemaId: resolved.id,
-        schemaVersion: resolved.version
-      }
-    },
+  // Resolutions of recent specs, for resolvedNow; `until` is when one of the latest version expires.
+  const recent = new Map<string, { resolved: ResolvedSchema; until: number }>()
 
+  return {
     async resolve(topic, isKey, spec) {
       const resolved = await resolve(topic, isKey, spec)
-      return {
+      const out: ResolvedSchema = {
         format: resolved.format,
         subject: resolved.subject,
         schemaId: resolved.id,
         schemaVersion: resolved.version,
         encode: data => encodeWith(resolved, data)
       }
+      const latest = spec.schemaId === undefined && spec.schemaVersion === undefined && spec.schema === undefined
+      const key = specKey(topic, isKey, spec)
+      recent.delete(key)
+      if (recent.size >= MAX_RESOLVED) recent.delete(recent.keys().next().value!)
+      recent.set(key, { resolved: out, until: latest ? Date.now() + LATEST_REUSE_MS : Infinity })
+      return out
+    },
+
+    resolvedNow(topic, isKey, spec) {
+      const known = recent.get(specKey(topic, isKey, spec))
+      if (!known) return undefined
+      return known.until === Infinity || known.until > Date.now() ? known.resolved : undefined
     },
 
     async codecById(id) {

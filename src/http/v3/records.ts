@@ -17,7 +17,7 @@ import { type ProduceRateLimiter } from '../../util/rate-limiter.ts'
 import { mediaTypes } from '../media.ts'
 import { isoTimestamp, type ParsedRecord, parseRecordRequest, type SideReport } from './record-request.ts'
 import { drain, errorBody, errorLine, firstRecords, OrderedReports, readRecords } from './record-stream.ts'
-import { serializeSides } from './schema-sides.ts'
+import { serializeSides, serializeSidesNow } from './schema-sides.ts'
 
 export interface RecordsOptions {
   maxBatchEntries: number
@@ -123,7 +123,18 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           reports.emit(errorLine(rest), bytes)
           return !(error instanceof SyntaxError)
         }
-        if (!parsed.schemaKey && !parsed.schemaValue && !handed) {
+        // Records whose schemas are known (or that have none) go straight to the producer when nothing waits
+        // before them; the others wait for the registry in a promise chain that keeps their order.
+        let ready = !parsed.schemaKey && !parsed.schemaValue
+        if (!ready && !handed) {
+          try {
+            ready = serializeSidesNow(parsed, topic, schemas!)
+          } catch (error) {
+            reports.emit(errorLine(asRestError(error)), bytes)
+            return true
+          }
+        }
+        if (ready && !handed) {
           reports.emit(
             produce.produceOne(topic, parsed.record).then(result => successLine(prefix, parsed, result)),
             bytes

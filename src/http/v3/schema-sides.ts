@@ -5,6 +5,7 @@ import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { type ParsedRecord } from './record-request.ts'
 import {
+  type ResolvedSchema,
   type SchemaFormat,
   schemaFormats,
   type SchemaService,
@@ -75,22 +76,36 @@ export function schemaSide(fields: Record<string, unknown>): SchemaSide {
 
 /** Serializes the record's schema'd sides into its key/value bytes and their delivery-report entries. */
 export async function serializeSides(parsed: ParsedRecord, topic: string, schemas: SchemaService): Promise<void> {
+  if (serializeSidesNow(parsed, topic, schemas)) return
   const [key, value] = await Promise.all([
-    parsed.schemaKey && schemas.serialize(topic, true, parsed.schemaKey.spec, parsed.schemaKey.data),
-    parsed.schemaValue && schemas.serialize(topic, false, parsed.schemaValue.spec, parsed.schemaValue.data)
+    parsed.schemaKey && schemas.resolve(topic, true, parsed.schemaKey.spec),
+    parsed.schemaValue && schemas.resolve(topic, false, parsed.schemaValue.spec)
   ])
-  for (const [side, which] of [
-    [key, 'key'],
-    [value, 'value']
-  ] as const) {
-    if (!side) continue
-    parsed.record[which] = side.bytes
-    parsed[which] = {
-      type: side.format,
-      subject: side.subject,
-      schema_id: side.schemaId,
-      schema_version: side.schemaVersion,
-      size: side.bytes.length
-    }
+  if (key) encodeSide(parsed, 'key', key, parsed.schemaKey!.data)
+  if (value) encodeSide(parsed, 'value', value, parsed.schemaValue!.data)
+}
+
+/**
+ * serializeSides without waiting, when the schemas of both sides are known already (resolvedNow): true when done,
+ * false when a registry call is needed. Throws (400) for data that does not fit.
+ */
+export function serializeSidesNow(parsed: ParsedRecord, topic: string, schemas: SchemaService): boolean {
+  const key = parsed.schemaKey && schemas.resolvedNow(topic, true, parsed.schemaKey.spec)
+  const value = parsed.schemaValue && schemas.resolvedNow(topic, false, parsed.schemaValue.spec)
+  if ((parsed.schemaKey && !key) || (parsed.schemaValue && !value)) return false
+  if (key) encodeSide(parsed, 'key', key, parsed.schemaKey!.data)
+  if (value) encodeSide(parsed, 'value', value, parsed.schemaValue!.data)
+  return true
+}
+
+function encodeSide(parsed: ParsedRecord, which: 'key' | 'value', schema: ResolvedSchema, data: unknown): void {
+  const bytes = schema.encode(data)
+  parsed.record[which] = bytes
+  parsed[which] = {
+    type: schema.format,
+    subject: schema.subject,
+    schema_id: schema.schemaId,
+    schema_version: schema.schemaVersion,
+    size: bytes.length
   }
 }

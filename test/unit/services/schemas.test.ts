@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { type RestError } from '../../../src/errors/rest-error.ts'
 import { type Schema, type SchemaRegistryClient, type SubjectSchema } from '../../../src/serde/schema-registry.ts'
-import { createSchemaService, type DefaultStrategies } from '../../../src/services/schemas.ts'
+import { createSchemaService, type DefaultStrategies, LATEST_REUSE_MS } from '../../../src/services/schemas.ts'
 
 const record = '{"type":"record","name":"Order","namespace":"com.acme","fields":[{"name":"id","type":"long"}]}'
 
@@ -62,4 +62,25 @@ test('the configured default strategies name the subjects of requests that name 
     message: 'Bad Request: Cannot use default schema_subject_strategy without schema_id or schema.'
   })
   assert.deepEqual(calls, ['register t-com.acme.Order', 'register com.acme.Order', 'register t-value'])
+})
+
+test('resolvedNow: a spec resolved before is known without a registry call; the latest version only for a while', async t => {
+  const { registry, calls } = fakeRegistry()
+  const schemas = createSchemaService(registry)
+  const raw = { format: 'AVRO', schema: record } as const
+  assert.equal(schemas.resolvedNow('t', false, raw), undefined)
+  await schemas.resolve('t', false, raw)
+  assert.equal(schemas.resolvedNow('t', false, raw)?.schemaId, 1)
+  // another topic, side or spec is another resolution
+  assert.equal(schemas.resolvedNow('u', false, raw), undefined)
+  assert.equal(schemas.resolvedNow('t', true, raw), undefined)
+  assert.equal(schemas.resolvedNow('t', false, { ...raw, subject: 'other' }), undefined)
+
+  t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 })
+  await schemas.resolve('t', false, {})
+  assert.equal(schemas.resolvedNow('t', false, {})?.schemaVersion, 1)
+  t.mock.timers.tick(LATEST_REUSE_MS + 1)
+  assert.equal(schemas.resolvedNow('t', false, {}), undefined) // a newer version may exist by now
+  assert.equal(schemas.resolvedNow('t', false, raw)?.schemaId, 1) // a raw schema's resolution does not expire
+  assert.deepEqual(calls, ['register t-value', 'latest t-value'])
 })
