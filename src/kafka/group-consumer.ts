@@ -10,10 +10,10 @@ import { type ConsumerTuningSettings, type KafkaClientSettings } from '../config
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
 import {
-  type ConsumedRecord,
   type OffsetReset,
   type PartitionOffset,
   type PartitionTimestamp,
+  type RecordSink,
   type Subscription,
   type TopicPartition
 } from '../model/consumer.ts'
@@ -309,20 +309,19 @@ export class GroupConsumer {
 
   // --- reading ---
 
-  // Records encoded by `encode` (which may throw to refuse one: a refused first record fails the read and stays
+  // Records added to `out` (which may throw to refuse one: a refused first record fails the read and stays
   // buffered; a refused later one ends the read before it). Returns as soon as `minBytes` are taken, when the
-  // next record would pass `maxBytes`, or at the timeout. When `encode` cannot encode a record yet (RecordPending:
-  // its schema is being fetched), the read waits for it, up to its timeout, and drains again from that record.
-  async read(limits: ReadLimits, encode: (record: ConsumedRecord) => string): Promise<string[]> {
+  // next record would pass `maxBytes`, or at the timeout. When `out` cannot take a record yet (RecordPending: its
+  // schema is being fetched), the read waits for it, up to its timeout, and drains again from that record.
+  async read(limits: ReadLimits, out: RecordSink): Promise<void> {
     const deadline = Date.now() + limits.timeoutMs
-    const out: string[] = []
     const since = this.#errorSeq
     let bytes = 0
     for (;;) {
-      const taken = drain(this.#ordered(), out, limits.maxBytes - bytes, encode)
+      const taken = drain(this.#ordered(), out, limits.maxBytes - bytes)
       bytes += taken.bytes
-      if (taken.full || (out.length > 0 && bytes >= limits.minBytes)) break
-      if (out.length === 0) this.#throwIfFailed(since)
+      if (taken.full || (out.count > 0 && bytes >= limits.minBytes)) break
+      if (out.count === 0) this.#throwIfFailed(since)
       const remaining = deadline - Date.now()
       if (remaining <= 0) break
       this.#pump(Math.min(remaining, maxFetchWaitMs))
@@ -331,7 +330,6 @@ export class GroupConsumer {
     }
     // Fetch ahead while the client handles this answer.
     this.#pump(maxFetchWaitMs)
-    return out
   }
 
   // A different partition first on every read, so one busy partition cannot starve the others.

@@ -1,6 +1,6 @@
 // Per-partition state of a v2 consumer instance and the pure steps over it: handing buffered records to a read,
 // building a Fetch request, and applying a Fetch response. Kept apart from the Kafka calls in group-consumer.ts.
-import { type ConsumedRecord, RecordPending, type TopicPartition } from '../model/consumer.ts'
+import { type ConsumedRecord, RecordPending, type RecordSink, type TopicPartition } from '../model/consumer.ts'
 import { type FetchedPartition, recordsOf } from './fetched-records.ts'
 import { type PartitionError } from './group-offsets.ts'
 
@@ -55,9 +55,8 @@ export function moveTo(state: PartitionState, offset: bigint): void {
 // to wait for before draining again.
 export function drain(
   states: PartitionState[],
-  out: string[],
-  budget: number,
-  encode: (record: ConsumedRecord) => string
+  out: RecordSink,
+  budget: number
 ): { bytes: number; full: boolean; pending?: Promise<void> } {
   let bytes = 0
   let pending: Promise<void> | undefined
@@ -67,20 +66,18 @@ export function drain(
     while (s.head < s.records.length) {
       const record = s.records[s.head]
       const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
-      if (out.length > 0 && bytes + size > budget) return done(true)
-      let text: string
+      if (out.count > 0 && bytes + size > budget) return done(true)
       try {
-        text = encode(record)
+        out.add(record)
       } catch (error) {
         if (error instanceof RecordPending) {
           pending ??= error.ready
           stalled = true
           break
         }
-        if (out.length === 0) throw error
+        if (out.count === 0) throw error
         return done(true)
       }
-      out.push(text)
       bytes += size
       s.head++
       s.consumed = record.offset + 1n

@@ -29,6 +29,14 @@ export class RecordPending extends Error {
   }
 }
 
+/** Where a read puts the records it takes, one by one. */
+export interface RecordSink {
+  /** Records added so far. */
+  readonly count: number
+  /** Adds a record; when it throws (the record is refused, or RecordPending) the sink is as it was before. */
+  add(record: ConsumedRecord): void
+}
+
 export interface PartitionOffset extends TopicPartition {
   offset: bigint
   metadata?: string | null

@@ -1,13 +1,16 @@
 // Renders consumed records as the JSON elements of a v2 GET /records answer, exactly
 // {"topic","key","value","partition","offset"} in that order; with `metadata` (our opt-in creation field) also
 // "timestamp" (epoch ms) and "headers" ([{"name","value"}], values base64 or null). binary keys/values are
-// base64; json ones are the record bytes parsed as JSON (bytes that are not JSON refuse the record: 40801);
-// avro/jsonschema/protobuf ones are Confluent frames decoded by the codec of the schema id they carry (bytes
-// that are not a frame, a schema id of another format or that the registry does not know, or a payload that
-// does not decode refuse the record: 40801). Each record is written as text directly: one string per record.
+// base64; json ones are the record bytes checked to be JSON and passed through compact (bytes that are not JSON
+// refuse the record: 40801); avro/jsonschema/protobuf ones are Confluent frames decoded by the codec of the
+// schema id they carry (bytes that are not a frame, a schema id of another format or that the registry does not
+// know, or a payload that does not decode refuse the record: 40801). The records of a read are written straight
+// into one body buffer (RecordsBody), the whole answer `[...]`.
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
-import { type ConsumedRecord } from '../model/consumer.ts'
+import { type ConsumedRecord, type RecordSink } from '../model/consumer.ts'
+import { BodyWriter } from './body-writer.ts'
+import { compactJson } from './json-text.ts'
 import { type SchemaCodec, SchemaDataError } from './schema-codec.ts'
 import { unframe, WireFormatError } from './wire-format.ts'
 
@@ -27,19 +30,15 @@ export interface SchemaDecoders {
 export const needsSchemas = (format: ConsumerFormat): format is SchemaConsumerFormat =>
   format !== 'binary' && format !== 'json'
 
-type Field = (bytes: Buffer, record: ConsumedRecord, what: string) => string
+/** Writes one key or value (never null) of `record`; throws to refuse the record. */
+type Field = (out: BodyWriter, bytes: Buffer, record: ConsumedRecord, what: string) => void
 
-const base64: Field = bytes => `"${bytes.toString('base64')}"`
+const base64: Field = (out, bytes) => out.base64String(bytes)
 
-const json: Field = (bytes, record, what) => {
-  try {
-    return JSON.stringify(JSON.parse(bytes.toString('utf8')))
-  } catch (error) {
-    throw new RestError(
-      errors.serialization,
-      `Error deserializing message: the ${what} of ${record.topic}-${record.partition} at offset ${record.offset} is not JSON (${(error as Error).message}).`
-    )
-  }
+const json: Field = (out, bytes, record, what) => {
+  const text = compactJson(bytes)
+  if (!text) throw refused(record, what, 'is not JSON text in UTF-8.')
+  out.bytes(text)
 }
 
 const refused = (record: ConsumedRecord, what: string, reason: string) =>
@@ -50,7 +49,7 @@ const refused = (record: ConsumedRecord, what: string, reason: string) =>
 
 function schemaField(format: SchemaConsumerFormat, decoders: SchemaDecoders): Field {
   const protobuf = format === 'protobuf' // Protobuf frames carry message indexes after the schema id
-  return (bytes, record, what) => {
+  return (out, bytes, record, what) => {
     let framed
     try {
       framed = unframe(bytes, protobuf)
@@ -68,23 +67,24 @@ function schemaField(format: SchemaConsumerFormat, decoders: SchemaDecoders): Fi
     }
     if (found.format !== format)
       throw refused(record, what, `names schema id ${id}, a ${found.format} schema, not ${format}`)
+    let text: string
     try {
-      return found.codec.decode(framed.payload, framed.messageIndexes)
+      text = found.codec.decode(framed.payload, framed.messageIndexes)
     } catch (error) {
       if (!(error instanceof SchemaDataError)) throw error
       throw refused(record, what, `does not decode with schema id ${id}: ${error.message}`)
     }
+    out.utf8(text)
   }
 }
 
 const fields: Record<'binary' | 'json', Field> = { binary: base64, json }
 
+/** Writes one record as a JSON object; throws to refuse it (having written part of it). */
+export type RecordWriter = (out: BodyWriter, record: ConsumedRecord) => void
+
 /** `decoders` are required for the schema'd formats. */
-export function recordEncoder(
-  format: ConsumerFormat,
-  metadata: boolean,
-  decoders?: SchemaDecoders
-): (record: ConsumedRecord) => string {
+export function recordWriter(format: ConsumerFormat, metadata: boolean, decoders?: SchemaDecoders): RecordWriter {
   let field: Field
   if (needsSchemas(format)) {
     if (!decoders) throw new RestError(errors.internal, `No decoder for format ${format}.`)
@@ -92,18 +92,60 @@ export function recordEncoder(
   } else {
     field = fields[format]
   }
-  const topics = new Map<string, string>()
-  return record => {
+  const topics = new Map<string, Buffer>()
+  return (out, record) => {
     let topic = topics.get(record.topic)
-    if (topic === undefined) topics.set(record.topic, (topic = JSON.stringify(record.topic)))
-    const key = record.key === null ? 'null' : field(record.key, record, 'key')
-    const value = record.value === null ? 'null' : field(record.value, record, 'value')
-    const head = `{"topic":${topic},"key":${key},"value":${value},"partition":${record.partition},"offset":${record.offset}`
-    if (!metadata) return `${head}}`
-    const headers = record.headers.map(
-      ([name, v]) =>
-        `{"name":${JSON.stringify(name?.toString('utf8') ?? '')},"value":${v === null ? 'null' : base64(v, record, '')}}`
-    )
-    return `${head},"timestamp":${record.timestamp},"headers":[${headers.join(',')}]}`
+    if (topic === undefined) topics.set(record.topic, (topic = Buffer.from(`{"topic":${JSON.stringify(record.topic)},"key":`))) // prettier-ignore
+    out.bytes(topic)
+    if (record.key === null) out.ascii('null')
+    else field(out, record.key, record, 'key')
+    out.ascii(',"value":')
+    if (record.value === null) out.ascii('null')
+    else field(out, record.value, record, 'value')
+    out.ascii(`,"partition":${record.partition},"offset":${record.offset}`)
+    if (metadata) {
+      out.ascii(`,"timestamp":${record.timestamp},"headers":[`)
+      record.headers.forEach(([name, value], i) => {
+        out.utf8(`${i > 0 ? ',' : ''}{"name":${JSON.stringify(name?.toString('utf8') ?? '')},"value":`)
+        if (value === null) out.ascii('null')
+        else out.base64String(value)
+        out.byte(0x7d)
+      })
+      out.byte(0x5d)
+    }
+    out.byte(0x7d)
+  }
+}
+
+/** The body of a v2 read, `[record,...]`, its records written by `write` as they are added. */
+export class RecordsBody implements RecordSink {
+  readonly #out = new BodyWriter()
+  readonly #write: RecordWriter
+  #count = 0
+
+  constructor(write: RecordWriter) {
+    this.#write = write
+    this.#out.byte(0x5b)
+  }
+
+  get count(): number {
+    return this.#count
+  }
+
+  add(record: ConsumedRecord): void {
+    const before = this.#out.length
+    try {
+      if (this.#count > 0) this.#out.byte(0x2c)
+      this.#write(this.#out, record)
+    } catch (error) {
+      this.#out.truncate(before)
+      throw error
+    }
+    this.#count++
+  }
+
+  finish(): Buffer {
+    this.#out.byte(0x5d)
+    return this.#out.finish()
   }
 }

@@ -12,93 +12,121 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39
 const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66)
 
+// The end of the string starting at `i` (its opening quote): the index after its closing quote, or -1 when it is
+// not a valid JSON string (unescaped control characters, bad escapes, no end). Bytes ≥ 0x80 are checked by
+// isUtf8 once for the whole text. Plain functions of local variables: the loops stay tight.
+// Bytes that end the plain run of a string: the quote, the backslash and the control characters.
+const special = new Uint8Array(256)
+for (let c = 0; c < 0x20; c++) special[c] = 1
+special[QUOTE] = 1
+special[BACKSLASH] = 1
+
+function stringEnd(bytes: Uint8Array, i: number, n: number): number {
+  i++
+  while (i < n) {
+    while (i < n && special[bytes[i]] === 0) i++
+    if (i >= n) return -1
+    const c = bytes[i++]
+    if (c === QUOTE) return i
+    if (c === BACKSLASH) {
+      if (i >= n) return -1
+      const e = bytes[i++]
+      if (e === 0x75) {
+        if (i + 4 > n || !isHex(bytes[i]) || !isHex(bytes[i + 1]) || !isHex(bytes[i + 2]) || !isHex(bytes[i + 3]))
+          return -1
+        i += 4
+      } else if (!(e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) return -1 // prettier-ignore
+    } else if (c < 0x20) return -1
+  }
+  return -1
+}
+
+function digitsEnd(bytes: Uint8Array, i: number, n: number): number {
+  while (i < n && isDigit(bytes[i])) i++
+  return i
+}
+
+// The end of the number starting at `i`, or -1.
+function numberEnd(bytes: Uint8Array, i: number, n: number): number {
+  if (bytes[i] === 0x2d) i++
+  if (i < n && bytes[i] === 0x30) i++
+  else {
+    const end = digitsEnd(bytes, i, n)
+    if (end === i) return -1
+    i = end
+  }
+  if (i < n && bytes[i] === 0x2e) {
+    const end = digitsEnd(bytes, i + 1, n)
+    if (end === i + 1) return -1
+    i = end
+  }
+  if (i < n && (bytes[i] === 0x65 || bytes[i] === 0x45)) {
+    i++
+    if (i < n && (bytes[i] === 0x2b || bytes[i] === 0x2d)) i++
+    const end = digitsEnd(bytes, i, n)
+    if (end === i) return -1
+    i = end
+  }
+  return i
+}
+
+function literalEnd(bytes: Uint8Array, i: number, n: number, text: string): number {
+  if (i + text.length > n) return -1
+  for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text.charCodeAt(k)) return -1
+  return i + text.length
+}
+
+function spacesEnd(bytes: Uint8Array, i: number, n: number): number {
+  while (i < n && isSpace(bytes[i])) i++
+  return i
+}
+
 // One pass over the bytes with an explicit stack of open containers: no recursion, so deep nesting cannot
-// overflow. Returns -1 when the bytes are not exactly one JSON value; else the count of whitespace bytes between
-// tokens (0: the text is already compact). `highBytes` tells whether a byte ≥ 0x80 was seen (in strings only).
-function scan(bytes: Uint8Array): { spaces: number; highBytes: boolean } | undefined {
+// overflow. undefined when the bytes are not exactly one JSON value; else whether there is whitespace between
+// tokens (false: the text is already compact).
+function scan(bytes: Uint8Array): boolean | undefined {
   const n = bytes.length
   const stack: number[] = [] // 0x7b object, 0x5b array
   let i = 0
-  let spaces = 0
-  let highBytes = false
-  const skipSpace = () => {
-    while (i < n && isSpace(bytes[i])) {
-      i++
-      spaces++
-    }
-  }
-  const string = (): boolean => {
-    i++ // opening quote
-    while (i < n) {
-      const c = bytes[i++]
-      if (c === QUOTE) return true
-      if (c < 0x20) return false
-      if (c >= 0x80) highBytes = true
-      else if (c === BACKSLASH) {
-        if (i >= n) return false
-        const e = bytes[i++]
-        if (e === 0x75) {
-          if (i + 4 > n || !isHex(bytes[i]) || !isHex(bytes[i + 1]) || !isHex(bytes[i + 2]) || !isHex(bytes[i + 3]))
-            return false
-          i += 4
-        } else if (!(e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) return false // prettier-ignore
-      }
-    }
-    return false
-  }
-  const digits = (): boolean => {
-    const start = i
-    while (i < n && isDigit(bytes[i])) i++
-    return i > start
-  }
-  const number = (): boolean => {
-    if (bytes[i] === 0x2d) i++
-    if (i < n && bytes[i] === 0x30) i++
-    else if (!digits()) return false
-    if (i < n && bytes[i] === 0x2e) {
-      i++
-      if (!digits()) return false
-    }
-    if (i < n && (bytes[i] === 0x65 || bytes[i] === 0x45)) {
-      i++
-      if (i < n && (bytes[i] === 0x2b || bytes[i] === 0x2d)) i++
-      if (!digits()) return false
-    }
-    return true
-  }
-  const literal = (text: string): boolean => {
-    if (i + text.length > n) return false
-    for (let k = 0; k < text.length; k++) if (bytes[i + k] !== text.charCodeAt(k)) return false
-    i += text.length
-    return true
-  }
-  // A value, then what may follow it: a comma, the container's end, or the end of the text.
+  let spaces = false
+  let at: number
   for (;;) {
-    skipSpace()
+    // a value
+    at = spacesEnd(bytes, i, n)
+    spaces ||= at > i
+    i = at
     if (i >= n) return undefined
     const c = bytes[i]
-    let ok: boolean
-    if (c === QUOTE) ok = string()
-    else if (c === 0x7b || c === 0x5b) {
-      i++
-      skipSpace()
-      if (i < n && bytes[i] === (c === 0x7b ? 0x7d : 0x5d)) {
-        i++ // empty container
-        ok = true
-      } else {
+    if (c === 0x7b || c === 0x5b) {
+      const close = c === 0x7b ? 0x7d : 0x5d
+      at = spacesEnd(bytes, i + 1, n)
+      spaces ||= at > i + 1
+      i = at
+      if (i < n && bytes[i] === close)
+        i++ // an empty container is a whole value
+      else {
         stack.push(c)
-        if (c === 0x7b && !objectKey()) return undefined
+        if (c === 0x5b) continue
+        at = memberKeyEnd(bytes, i, n)
+        if (at < 0) return undefined
+        spaces ||= keySpaced
+        i = at
         continue
       }
-    } else if (c === 0x74) ok = literal('true')
-    else if (c === 0x66) ok = literal('false')
-    else if (c === 0x6e) ok = literal('null')
-    else ok = c === 0x2d || isDigit(c) ? number() : false
-    if (!ok) return undefined
+    } else {
+      if (c === QUOTE) i = stringEnd(bytes, i, n)
+      else if (c === 0x74) i = literalEnd(bytes, i, n, 'true')
+      else if (c === 0x66) i = literalEnd(bytes, i, n, 'false')
+      else if (c === 0x6e) i = literalEnd(bytes, i, n, 'null')
+      else i = c === 0x2d || isDigit(c) ? numberEnd(bytes, i, n) : -1
+      if (i < 0) return undefined
+    }
     // after a value: close containers, or a comma and the next member
     for (;;) {
-      skipSpace()
-      if (stack.length === 0) return i === n ? { spaces, highBytes } : undefined
+      at = spacesEnd(bytes, i, n)
+      spaces ||= at > i
+      i = at
+      if (stack.length === 0) return i === n ? spaces : undefined
       if (i >= n) return undefined
       const top = stack[stack.length - 1]
       const d = bytes[i++]
@@ -107,20 +135,31 @@ function scan(bytes: Uint8Array): { spaces: number; highBytes: boolean } | undef
         continue
       }
       if (d !== 0x2c) return undefined
-      if (top === 0x7b && !objectKey()) return undefined
+      if (top === 0x7b) {
+        at = memberKeyEnd(bytes, i, n)
+        if (at < 0) return undefined
+        spaces ||= keySpaced
+        i = at
+      }
       break
     }
   }
+}
 
-  // `"key" :` of an object member; leaves i at the value.
-  function objectKey(): boolean {
-    skipSpace()
-    if (i >= n || bytes[i] !== QUOTE || !string()) return false
-    skipSpace()
-    if (i >= n || bytes[i] !== 0x3a) return false
-    i++
-    return true
-  }
+// Whether the last key memberKeyEnd read had spaces around it (a second result without an allocation).
+let keySpaced = false
+
+// `"key" :` of an object member at `i` (spaces allowed before it and before the colon): the index after the
+// colon, or -1. Sets keySpaced.
+function memberKeyEnd(bytes: Uint8Array, i: number, n: number): number {
+  const start = spacesEnd(bytes, i, n)
+  if (start >= n || bytes[start] !== QUOTE) return -1
+  const end = stringEnd(bytes, start, n)
+  if (end < 0) return -1
+  const colon = spacesEnd(bytes, end, n)
+  if (colon >= n || bytes[colon] !== 0x3a) return -1
+  keySpaced = start > i || colon > end
+  return colon + 1
 }
 
 /**
@@ -128,11 +167,10 @@ function scan(bytes: Uint8Array): { spaces: number; highBytes: boolean } | undef
  * between tokens otherwise; undefined when they are not one JSON value in UTF-8.
  */
 export function compactJson(bytes: Buffer): Buffer | undefined {
-  const scanned = scan(bytes)
-  if (!scanned) return undefined
-  if (scanned.highBytes && !isUtf8(bytes)) return undefined
-  if (scanned.spaces === 0) return bytes
-  const out = Buffer.allocUnsafe(bytes.length - scanned.spaces)
+  const spaced = scan(bytes)
+  if (spaced === undefined || !isUtf8(bytes)) return undefined
+  if (!spaced) return bytes
+  const out = Buffer.allocUnsafe(bytes.length)
   let o = 0
   let inString = false
   for (let i = 0; i < bytes.length; i++) {
@@ -144,5 +182,5 @@ export function compactJson(bytes: Buffer): Buffer | undefined {
     else if (isSpace(c)) continue
     out[o++] = bytes[i]
   }
-  return out
+  return out.subarray(0, o)
 }

@@ -16,10 +16,11 @@ import {
   type ConsumerFormat,
   consumerFormats,
   needsSchemas,
-  recordEncoder,
+  RecordsBody,
+  type RecordWriter,
+  recordWriter,
   type SchemaDecoders
 } from '../serde/consumed.ts'
-import { type ConsumedRecord } from '../model/consumer.ts'
 
 export interface CreateConsumerRequest {
   name?: string
@@ -51,7 +52,7 @@ interface Instance {
   name: string
   format: ConsumerFormat
   consumer: GroupConsumer
-  encode: (record: ConsumedRecord) => string
+  write: RecordWriter
   fetchMinBytes: number
   requestTimeoutMs: number
   expiresAt: number
@@ -69,13 +70,13 @@ export interface ConsumerService {
   assignment(group: string, name: string): TopicPartition[]
   seek(group: string, name: string, offsets: PartitionOffset[], timestamps: PartitionTimestamp[]): Promise<void>
   seekToEdge(group: string, name: string, partitions: TopicPartition[], edge: 'beginning' | 'end'): Promise<void>
-  // The JSON array text of the records read.
+  // The JSON array of the records read, as UTF-8 bytes.
   read(
     group: string,
     name: string,
     format: ConsumerFormat,
     options: { timeoutMs?: number; maxBytes?: number }
-  ): Promise<string>
+  ): Promise<Buffer>
   // `offsets` are the last consumed offsets (upstream semantics); without them, everything read so far.
   commit(group: string, name: string, offsets?: PartitionOffset[]): Promise<void>
   committed(group: string, name: string, partitions: TopicPartition[]): Promise<CommittedOffset[]>
@@ -175,7 +176,7 @@ export function createConsumerService(
         name,
         format,
         consumer,
-        encode: recordEncoder(format, request.recordMetadata === true, decoders),
+        write: recordWriter(format, request.recordMetadata === true, decoders),
         fetchMinBytes,
         requestTimeoutMs,
         expiresAt: Date.now() + limits.instanceTimeoutMs,
@@ -214,8 +215,9 @@ export function createConsumerService(
       const minBytes = Math.max(1, instance.fetchMinBytes)
       instance.reading++
       try {
-        const items = await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, instance.encode)
-        return `[${items.join(',')}]`
+        const body = new RecordsBody(instance.write)
+        await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, body)
+        return body.finish()
       } finally {
         instance.reading--
         instance.expiresAt = Date.now() + limits.instanceTimeoutMs

@@ -144,8 +144,8 @@ export function consumerRoutes(app: FastifyInstance): void {
         timeoutMs: queryInt(request.query.timeout, 'timeout'),
         maxBytes: queryInt(request.query.max_bytes, 'max_bytes')
       })
-      // Already JSON text: sent as it is.
-      return reply.serializer((payload: unknown) => payload as string).send(body)
+      // Already the JSON body, as bytes: sent as they are.
+      return reply.send(body)
     }
   )
 

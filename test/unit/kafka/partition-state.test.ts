@@ -18,19 +18,33 @@ function state(partition: number, sizes: number[]) {
 }
 const encode = (r: ConsumedRecord) => `${r.partition}:${r.offset}`
 
+/** A sink collecting `write(record)` texts; `write` may throw as a record writer does. */
+function sink(write: (r: ConsumedRecord) => string = encode) {
+  const out: string[] = []
+  return {
+    out,
+    get count() {
+      return out.length
+    },
+    add(record: ConsumedRecord) {
+      out.push(write(record))
+    }
+  }
+}
+
 test('drain stops before the record that would pass the byte budget; it stays buffered', () => {
   const a = state(0, [100, 100, 100])
-  const out: string[] = []
-  assert.deepEqual(drain([a], out, 250, encode), { bytes: 200, full: true })
-  assert.deepEqual(out, ['0:10', '0:11'])
+  const out = sink()
+  assert.deepEqual(drain([a], out, 250), { bytes: 200, full: true })
+  assert.deepEqual(out.out, ['0:10', '0:11'])
   assert.equal(a.consumed, 12n)
   assert.equal(a.records.length - a.head, 1)
 })
 
 test('drain always hands out the first record even when it alone passes the budget', () => {
-  const out: string[] = []
-  assert.deepEqual(drain([state(0, [500])], out, 100, encode), { bytes: 500, full: true })
-  assert.deepEqual(out, ['0:10'])
+  const out = sink()
+  assert.deepEqual(drain([state(0, [500])], out, 100), { bytes: 500, full: true })
+  assert.deepEqual(out.out, ['0:10'])
 })
 
 test('a refused first record fails the read and stays; a refused later record ends the read before it', () => {
@@ -39,19 +53,19 @@ test('a refused first record fails the read and stays; a refused later record en
     return encode(r)
   }
   const a = state(0, [1, 1, 1])
-  const out: string[] = []
-  assert.deepEqual(drain([a], out, 1000, refuse), { bytes: 1, full: true })
-  assert.deepEqual(out, ['0:10'])
-  assert.throws(() => drain([a], [], 1000, refuse), /not JSON/)
+  const out = sink(refuse)
+  assert.deepEqual(drain([a], out, 1000), { bytes: 1, full: true })
+  assert.deepEqual(out.out, ['0:10'])
+  assert.throws(() => drain([a], sink(refuse), 1000), /not JSON/)
   assert.equal(a.consumed, 11n)
 })
 
 test('drain empties partitions in the order given and frees drained buffers', () => {
   const a = state(0, [1])
   const b = state(1, [1, 1])
-  const out: string[] = []
-  drain([b, a], out, 1000, encode)
-  assert.deepEqual(out, ['1:10', '1:11', '0:10'])
+  const out = sink()
+  drain([b, a], out, 1000)
+  assert.deepEqual(out.out, ['1:10', '1:11', '0:10'])
   assert.equal(a.records.length + b.records.length, 0)
 })
 
@@ -64,20 +78,20 @@ test('a pending record stops its partition only: it and the records after it sta
   }
   const a = state(0, [1, 1, 1])
   const b = state(1, [1])
-  const out: string[] = []
-  const taken = drain([a, b], out, 1000, pending)
+  const out = sink(pending)
+  const taken = drain([a, b], out, 1000)
   assert.deepEqual(taken, { bytes: 2, full: false, pending: ready })
-  assert.deepEqual(out, ['0:10', '1:10'])
+  assert.deepEqual(out.out, ['0:10', '1:10'])
   assert.equal(a.consumed, 11n)
   assert.deepEqual([a.records.length, a.head], [3, 1]) // not freed: the rest waits
   assert.equal(b.records.length, 0)
 
   // nothing taken yet and only a pending record: no error, just the promise to wait for
-  assert.deepEqual(drain([a], [], 1000, pending), { bytes: 0, full: false, pending: ready })
+  assert.deepEqual(drain([a], sink(pending), 1000), { bytes: 0, full: false, pending: ready })
   known = true
-  const later: string[] = []
-  assert.deepEqual(drain([a], later, 1000, pending), { bytes: 2, full: false })
-  assert.deepEqual(later, ['0:11', '0:12'])
+  const later = sink(pending)
+  assert.deepEqual(drain([a], later, 1000), { bytes: 2, full: false })
+  assert.deepEqual(later.out, ['0:11', '0:12'])
   assert.equal(a.consumed, 13n)
 })
 

@@ -4,7 +4,7 @@ import { errors } from '../../../src/errors/codes.ts'
 import { RestError } from '../../../src/errors/rest-error.ts'
 import { type ConsumedRecord, RecordPending } from '../../../src/model/consumer.ts'
 import { parseAvroSchema } from '../../../src/serde/avro.ts'
-import { recordEncoder, type SchemaDecoders } from '../../../src/serde/consumed.ts'
+import { type ConsumerFormat, RecordsBody, recordWriter, type SchemaDecoders } from '../../../src/serde/consumed.ts'
 import { frame } from '../../../src/serde/wire-format.ts'
 
 const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
@@ -21,6 +21,16 @@ const record = (over: Partial<ConsumedRecord> = {}): ConsumedRecord => ({
   ...over
 })
 
+/** One record's JSON text, as a read body holding only it writes it. */
+function recordEncoder(format: ConsumerFormat, metadata: boolean, decoders?: SchemaDecoders) {
+  const write = recordWriter(format, metadata, decoders)
+  return (r: ConsumedRecord) => {
+    const body = new RecordsBody(write)
+    body.add(r)
+    return body.finish().toString().slice(1, -1)
+  }
+}
+
 test('binary records: base64 key/value, exact field order, 64-bit offsets written exactly', () => {
   const text = recordEncoder('binary', false)(record({ key: null }))
   assert.equal(
@@ -29,15 +39,32 @@ test('binary records: base64 key/value, exact field order, 64-bit offsets writte
   )
 })
 
-test('json records: bytes parsed and written compactly; bytes that are not JSON refuse the record with 40801', () => {
+test('json records: bytes passed through compactly; bytes that are not JSON refuse the record with 40801', () => {
   const encode = recordEncoder('json', false)
   assert.equal(
-    encode(record({ key: Buffer.from('"k"') })),
-    '{"topic":"or\\"ders","key":"k","value":{"a":[1,2]},"partition":2,"offset":9007199254740993}'
+    encode(record({ key: Buffer.from('"k"'), value: Buffer.from('{"a": [1, 2.50, 12345678901234567890]}') })),
+    '{"topic":"or\\"ders","key":"k","value":{"a":[1,2.50,12345678901234567890]},"partition":2,"offset":9007199254740993}'
   )
   assert.throws(
-    () => encode(record()),
-    (e: { errorCode: number; status: number }) => e.errorCode === 40801 && e.status === 408
+    () => encode(record({ key: Buffer.from('k') })),
+    (e: RestError) =>
+      e.errorCode === 40801 &&
+      e.status === 408 &&
+      e.message ===
+        'Error deserializing message: the key of or"ders-2 at offset 9007199254740993 is not JSON text in UTF-8.'
+  )
+})
+
+test('a refused record leaves the body as it was; records are comma-separated in one array', () => {
+  const body = new RecordsBody(recordWriter('json', false))
+  body.add(record({ key: null, value: Buffer.from('1') }))
+  assert.throws(() => body.add(record({ key: null, value: Buffer.from('{"half":') })), RestError)
+  body.add(record({ key: null, value: Buffer.from('[2]'), offset: 5n }))
+  assert.equal(body.count, 2)
+  assert.equal(
+    body.finish().toString(),
+    '[{"topic":"or\\"ders","key":null,"value":1,"partition":2,"offset":9007199254740993},' +
+      '{"topic":"or\\"ders","key":null,"value":[2],"partition":2,"offset":5}]'
   )
 })
 
@@ -114,5 +141,5 @@ test("schema'd records refused with 40801: no frame, a schema of another format,
     (e: RestError) => e.errorCode === 40301
   )
   assert.throws(() => encode(record({ key: frame(0, Buffer.alloc(0)) })), RecordPending)
-  assert.throws(() => recordEncoder('avro', false), /No decoder for format avro/)
+  assert.throws(() => recordWriter('avro', false), /No decoder for format avro/)
 })
