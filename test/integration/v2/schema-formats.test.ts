@@ -54,7 +54,7 @@ void test('protobuf: v2 produce (raw schema, then its id) and a protobuf instanc
     ]
   })
   assert.equal(first.statusCode, 200, first.body)
-  const ids = first.json() as { key_schema_id: number; value_schema_id: number }
+  const ids = first.json<{ key_schema_id: number; value_schema_id: number }>()
   assert.ok(ids.key_schema_id > 0 && ids.value_schema_id > 0 && ids.key_schema_id !== ids.value_schema_id)
   const second = await produce(app, topic, PROTOBUF, {
     value_schema_id: ids.value_schema_id,
@@ -115,7 +115,7 @@ void test('jsonschema: v2 produce validates and writes the JSON text; a jsonsche
     records: [{ value: { id: 12345678901, email: 'a@example.com', lines: [1.5, 'x', null] } }, { value: null }]
   })
   assert.equal(ok.statusCode, 200, ok.body)
-  const { value_schema_id: id } = ok.json() as { value_schema_id: number }
+  const { value_schema_id: id } = ok.json<{ value_schema_id: number }>()
 
   // nothing of the refused request was written: the first record is the good one, its JSON text after the header
   const raw = await consumeAll(topic, 2)
