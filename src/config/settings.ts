@@ -13,6 +13,13 @@ export interface SettingDef {
   readonly oneOf?: readonly string[]
 }
 
+// Confluent's subject name strategy classes (schema.registry.*.subject.name.strategy), the default first.
+const subjectStrategies = [
+  'io.confluent.kafka.serializers.subject.TopicNameStrategy',
+  'io.confluent.kafka.serializers.subject.RecordNameStrategy',
+  'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy'
+]
+
 export const settings = {
   'bootstrap.servers': {
     type: 'list',
@@ -198,22 +205,14 @@ export const settings = {
   },
   'schema.registry.key.subject.name.strategy': {
     type: 'string',
-    default: 'io.confluent.kafka.serializers.subject.TopicNameStrategy',
-    oneOf: [
-      'io.confluent.kafka.serializers.subject.TopicNameStrategy',
-      'io.confluent.kafka.serializers.subject.RecordNameStrategy',
-      'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy'
-    ],
+    default: subjectStrategies[0],
+    oneOf: subjectStrategies,
     doc: "Subject of a key schema when a request names neither a subject nor a strategy (v2 key_schema/key_schema_id, v3 schema'd keys): <topic>-key, the record's full name, or <topic>-<full name>."
   },
   'schema.registry.value.subject.name.strategy': {
     type: 'string',
-    default: 'io.confluent.kafka.serializers.subject.TopicNameStrategy',
-    oneOf: [
-      'io.confluent.kafka.serializers.subject.TopicNameStrategy',
-      'io.confluent.kafka.serializers.subject.RecordNameStrategy',
-      'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy'
-    ],
+    default: subjectStrategies[0],
+    oneOf: subjectStrategies,
     doc: 'The same for values (<topic>-value by default).'
   },
   'shutdown.graceful.ms': {

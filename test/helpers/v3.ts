@@ -40,3 +40,29 @@ export async function v3(
   assertMatchesServedSpec(method, ourTemplate(path), res.statusCode, parsed)
   return { status: res.statusCode, body: parsed, headers: res.headers }
 }
+
+/**
+ * Streams `records` to v3 produce in one complete request (newline-separated); returns its delivery reports in
+ * order, after asserting 200 and checking each successful report against Confluent's OpenAPI file.
+ */
+export async function streamRecords(
+  app: FastifyInstance,
+  topic: string,
+  records: unknown[]
+): Promise<Record<string, unknown>[]> {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v3/clusters/c1/topics/${topic}/records`,
+    headers: { 'content-type': 'application/json' },
+    payload: records.map(r => JSON.stringify(r)).join('\n')
+  })
+  assert.equal(res.statusCode, 200)
+  const reports = res.body
+    .split('\r\n')
+    .filter(line => line !== '')
+    .map(line => JSON.parse(line) as Record<string, unknown>)
+  for (const report of reports)
+    if (report.error_code === 200)
+      assertMatchesSpec('POST', '/clusters/{cluster_id}/topics/{topic_name}/records', 200, report)
+  return reports
+}

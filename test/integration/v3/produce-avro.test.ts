@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import avro from 'avsc'
-import { type FastifyInstance } from 'fastify'
 import { startProxy } from '../../helpers/app.ts'
+import { streamRecords } from '../../helpers/v3.ts'
 import { consumeAll, createTopic } from '../../helpers/kafka.ts'
 import { assertMatchesSpec } from '../../helpers/openapi.ts'
 import { registryCall, schemaRegistryUrl } from '../../helpers/registry.ts'
@@ -26,20 +26,6 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 const withRegistry = (t: TestContext) => startProxy(t, { 'schema.registry.url': schemaRegistryUrl() })
 
-async function stream(app: FastifyInstance, topic: string, records: unknown[]) {
-  const res = await app.inject({
-    method: 'POST',
-    url: `/v3/clusters/c1/topics/${topic}/records`,
-    headers: { 'content-type': 'application/json' },
-    payload: records.map(r => JSON.stringify(r)).join('\n')
-  })
-  assert.equal(res.statusCode, 200)
-  return res.body
-    .split('\r\n')
-    .filter(line => line !== '')
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-}
-
 async function register(subject: string, schema: string): Promise<number> {
   const res = await registryCall(`/subjects/${subject}/versions`, { body: { schema } })
   assert.equal(res.status, 200)
@@ -56,7 +42,7 @@ function unframe(bytes: Buffer, schema: object) {
 test('a raw schema is registered under <topic>-value and the record is framed with its id', async t => {
   const topic = await createTopic(t)
   const app = await withRegistry(t)
-  const reports = await stream(app, topic, [
+  const reports = await streamRecords(app, topic, [
     { key: { type: 'STRING', data: 'k1' }, value: { type: 'AVRO', schema: orderSchema, data: { id: 1, note: null } } },
     { value: { type: 'AVRO', schema: orderSchema, data: { id: 2, note: { string: 'fragile' } } } },
     { value: { type: 'AVRO', schema: orderSchema, data: { id: 3 } } } // note takes its default
@@ -95,7 +81,7 @@ test('schema_id, schema_version and the latest version pick registered schemas; 
   const order2 = { ...order, fields: [...order.fields, { name: 'qty', type: 'int', default: 1 }] }
   const v2 = await register(`${topic}-value`, JSON.stringify(order2))
   const keyId = await register(`${topic}-key`, '"string"')
-  const reports = await stream(app, topic, [
+  const reports = await streamRecords(app, topic, [
     { key: { data: 'k0' }, value: { schema_id: v1, data: { id: 1, note: null } } }, // key: latest of <topic>-key
     { key: { schema_version: 1, data: 'k' }, value: { schema_version: 1, data: { id: 2, note: null } } },
     { value: { data: { id: 3, note: null, qty: 7 } } },
@@ -129,7 +115,7 @@ test('per-record errors: invalid schema 42205, registry failures 42207, bad data
   const topic = await createTopic(t)
   const app = await withRegistry(t)
   const bad = '{"type":"record","name":"R","fields":[{"name":"a","type":"nope"}]}'
-  const reports = await stream(app, topic, [
+  const reports = await streamRecords(app, topic, [
     { value: { type: 'AVRO', schema: bad, data: {} } },
     { value: { type: 'AVRO', schema: orderSchema, data: { id: 'x' } } },
     { value: { type: 'AVRO', schema: orderSchema, data: null } },
@@ -183,7 +169,7 @@ test('records keep their request order while schemas are looked up', async t => 
       ? { value: { type: 'AVRO', schema: JSON.stringify({ ...order, name: `O${i}` }), data: { id: i } } }
       : { value: { type: 'STRING', data: String(i) } }
   )
-  const reports = await stream(app, topic, records)
+  const reports = await streamRecords(app, topic, records)
   assert.deepEqual(
     reports.map(r => r.offset),
     records.map((_, i) => i)
@@ -232,7 +218,7 @@ test("batch: schema'd entries succeed or fail on their own, in entry order", asy
 test("without schema.registry.url a schema'd side is 42206, as before", async t => {
   const topic = await createTopic(t)
   const app = await startProxy(t)
-  const [report] = await stream(app, topic, [{ value: { type: 'AVRO', schema: orderSchema, data: { id: 1 } } }])
+  const [report] = await streamRecords(app, topic, [{ value: { type: 'AVRO', schema: orderSchema, data: { id: 1 } } }])
   assert.deepEqual(report, {
     error_code: 422,
     message: 'Error: 42206 : Payload error. Schema Registry must be configured when using schemas.'

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { type FastifyInstance } from 'fastify'
 import { startProxy } from '../../helpers/app.ts'
+import { streamRecords } from '../../helpers/v3.ts'
 import { consumeAll, createTopic } from '../../helpers/kafka.ts'
 import { assertMatchesSpec } from '../../helpers/openapi.ts'
 import { registryCall, schemaRegistryUrl } from '../../helpers/registry.ts'
@@ -30,22 +31,8 @@ const orderSchema = JSON.stringify(order)
 
 const withRegistry = (t: TestContext) => startProxy(t, { 'schema.registry.url': schemaRegistryUrl() })
 
-async function stream(app: FastifyInstance, topic: string, records: unknown[]) {
-  const res = await app.inject({
-    method: 'POST',
-    url: `/v3/clusters/c1/topics/${topic}/records`,
-    headers: { 'content-type': 'application/json' },
-    payload: records.map(r => JSON.stringify(r)).join('\n')
-  })
-  assert.equal(res.statusCode, 200)
-  const reports = res.body
-    .split('\r\n')
-    .filter(line => line !== '')
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-  for (const report of reports)
-    assertMatchesSpec('POST', '/clusters/{cluster_id}/topics/{topic_name}/records', 200, report)
-  return reports.map(({ timestamp: _t, ...r }) => r)
-}
+const stream = async (app: FastifyInstance, topic: string, records: unknown[]) =>
+  (await streamRecords(app, topic, records)).map(({ timestamp: _t, ...r }) => r)
 
 async function register(subject: string, schema: string, references: unknown[] = []): Promise<number> {
   const res = await registryCall(`/subjects/${subject}/versions`, { body: { schema, schemaType: 'JSON', references } })

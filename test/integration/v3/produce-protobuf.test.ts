@@ -5,10 +5,9 @@
 // indexes [0] as the single byte 0, then the Protobuf binary, written out here by hand); bad data and bad schemas.
 import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
-import { type FastifyInstance } from 'fastify'
 import { startProxy } from '../../helpers/app.ts'
+import { streamRecords } from '../../helpers/v3.ts'
 import { consumeAll, createTopic } from '../../helpers/kafka.ts'
-import { assertMatchesSpec } from '../../helpers/openapi.ts'
 import { registryCall, schemaRegistryUrl } from '../../helpers/registry.ts'
 
 // A package of its own per test: RECORD_NAME subjects are shared by every test of the run.
@@ -33,24 +32,6 @@ message Audit {
 const packageOf = (topic: string) => `p${topic.replace(/[^a-zA-Z0-9]/g, '')}.acme`
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const withRegistry = (t: TestContext) => startProxy(t, { 'schema.registry.url': schemaRegistryUrl() })
-
-async function stream(app: FastifyInstance, topic: string, records: unknown[]) {
-  const res = await app.inject({
-    method: 'POST',
-    url: `/v3/clusters/c1/topics/${topic}/records`,
-    headers: { 'content-type': 'application/json' },
-    payload: records.map(r => JSON.stringify(r)).join('\n')
-  })
-  assert.equal(res.statusCode, 200)
-  const reports = res.body
-    .split('\r\n')
-    .filter(line => line !== '')
-    .map(line => JSON.parse(line) as Record<string, unknown>)
-  for (const report of reports)
-    if (report.error_code === 200)
-      assertMatchesSpec('POST', '/clusters/{cluster_id}/topics/{topic_name}/records', 200, report)
-  return reports
-}
 
 interface Reference {
   name: string
@@ -85,7 +66,7 @@ test('a raw schema is registered under <topic>-value and records are framed with
   const topic = await createTopic(t)
   const app = await withRegistry(t)
   const schema = orderProto(packageOf(topic))
-  const reports = await stream(app, topic, [
+  const reports = await streamRecords(app, topic, [
     { key: { type: 'STRING', data: 'k1' }, value: { type: 'PROTOBUF', schema, data: { id: 1, note: 'hi' } } },
     { value: { type: 'PROTOBUF', schema, data: { id: '9007199254740993', tags: ['a'], line: { sku: 'A', qty: 2 } } } }, // prettier-ignore
     { value: { type: 'PROTOBUF', schema, data: {} } } // every field at its default: an empty payload
@@ -126,7 +107,7 @@ test('schema_id, schema_version and the latest version pick registered schemas; 
     `syntax = "proto3";\npackage ${pkg};\nmessage Key {\n  string k = 1;\n}\n`
   )
   const raw = orderProto(pkg)
-  const reports = await stream(app, topic, [
+  const reports = await streamRecords(app, topic, [
     { key: { data: { k: 'x' } }, value: { schema_id: v1, data: { id: 1 } } }, // key: latest of <topic>-key
     { key: { schema_version: 1, data: {} }, value: { schema_version: 1, data: { id: 2 } } },
     { value: { data: { id: 3, channel: 'web' } } }, // latest: version 2
@@ -185,7 +166,7 @@ message Invoice {
     { name: `${pkg}/money.proto`, subject: `${topic}-money`, version: 1 }
   ])
   const data = { total: { cents: '1999', currency: 'EUR' }, at: '1970-01-01T00:00:01.500Z' }
-  const reports = await stream(app, topic, [{ value: { data } }, { value: { schema_id: id, data } }])
+  const reports = await streamRecords(app, topic, [{ value: { data } }, { value: { schema_id: id, data } }])
   const payload = '0a08' + '08cf0f' + '1203455552' + '1208' + '0801' + '1080cab5ee01' // Money, then Timestamp
   assert.deepEqual(
     reports.map(r => [r.error_code, r.value]),
@@ -207,7 +188,7 @@ test('data that does not fit the schema is a 400 and nothing is written; bad sch
   const schema = orderProto(packageOf(topic))
   const unparsable = 'syntax = "proto3"; message M { int32 a = 1 }'
   const unknownImport = 'syntax = "proto3"; import "nowhere.proto"; message M { int32 a = 1; }'
-  const reports = await stream(app, topic, [
+  const reports = await streamRecords(app, topic, [
     { value: { type: 'PROTOBUF', schema, data: { id: 1, nope: true } } },
     { value: { type: 'PROTOBUF', schema, data: { id: 'one' } } },
     { value: { type: 'PROTOBUF', schema, data: { line: [] } } },
