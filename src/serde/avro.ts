@@ -62,7 +62,7 @@ export function parseAvroSchema(schema: string, references: readonly ReferencedS
     encode(data) {
       const value = toAvro(data, '')
       try {
-        return type.toBuffer(value)
+        return toBuffer(type, value)
       } catch (error) {
         throw new SchemaDataError((error as Error).message, { cause: error })
       }
@@ -77,6 +77,22 @@ export function parseAvroSchema(schema: string, references: readonly ReferencedS
       return toJson(value)
     }
   }
+}
+
+// avsc's toBuffer writes into a 1 KiB scratch buffer and writes a larger datum a second time; ours grows to the
+// largest datum seen (up to a cap), so each datum is written once and copied out.
+let scratch = Buffer.allocUnsafeSlow(4096)
+const MAX_SCRATCH = 1 << 20
+
+function toBuffer(type: avro.Type, value: unknown): Buffer {
+  let end = type.encode(value, scratch, 0)
+  if (end < 0) {
+    const needed = scratch.length - end
+    if (needed > MAX_SCRATCH) return type.toBuffer(value)
+    scratch = Buffer.allocUnsafeSlow(Math.max(needed, scratch.length * 2))
+    end = type.encode(value, scratch, 0)
+  }
+  return Buffer.from(scratch.subarray(0, end))
 }
 
 // One function per type, built once; recursive schemas refer to the function being built through a stub.

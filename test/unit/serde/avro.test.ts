@@ -117,3 +117,13 @@ test('named types from referenced schemas resolve; recursive schemas work', () =
   const value = { v: 1, next: { Node: { v: 2, next: null } } }
   assert.equal(list.decode(list.encode(value)), JSON.stringify(value))
 })
+
+test('large datums (beyond the scratch buffer) encode once and whole', () => {
+  const codec = parseAvroSchema('{"type":"record","name":"Big","fields":[{"name":"s","type":"string"}]}')
+  for (const size of [10, 5000, 20_000, 2_000_000]) {
+    const s = 'x'.repeat(size)
+    const bytes = codec.encode({ s })
+    assert.equal(bytes.length, size + (size < 64 ? 1 : size < 8192 ? 2 : size < 1_048_576 ? 3 : 4))
+    assert.equal(codec.decode(bytes), JSON.stringify({ s }))
+  }
+})
