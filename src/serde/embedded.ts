@@ -1,6 +1,7 @@
 // Encoding of the schemaless embedded formats: JSON data → the bytes that go to Kafka.
 // BINARY: standard base64 (padded or not, as Java's decoder accepts); JSON: compact JSON text (a string keeps
 // its quotes); STRING: the UTF-8 bytes of a JSON string.
+import { stringifyExact } from './exact-json.ts'
 
 // Strict standard base64 (padded or not, as Java's decoder accepts), checked by Node's native decoder: it
 // skips characters outside the alphabet, so any such character (whitespace, '%', a misplaced '=', non-ASCII)
@@ -18,4 +19,4 @@ export function decodeBase64(text: string): Buffer | undefined {
   return bytes.length === expected ? bytes : undefined
 }
 
-export const encodeJson = (data: unknown): Buffer => Buffer.from(JSON.stringify(data))
+export const encodeJson = (data: unknown): Buffer => Buffer.from(stringifyExact(data))

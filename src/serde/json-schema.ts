@@ -19,6 +19,7 @@ import draft06MetaSchema from 'ajv/dist/refs/json-schema-draft-06.json' with { t
 import * as draft04 from 'ajv-draft-04'
 import * as formats from 'ajv-formats'
 import { type ReferencedSchema, type SchemaCodec, SchemaDataError, SchemaParseError } from './schema-codec.ts'
+import { stringifyExact } from './exact-json.ts'
 import { compactJson } from './json-text.ts'
 
 export type Draft = 'draft-04' | 'draft-06' | 'draft-07' | '2019-09' | '2020-12'
@@ -165,8 +166,18 @@ export function parseJsonSchema(schema: string, references: readonly ReferencedS
     draft,
     name: nameOf(root),
     encode(data) {
-      if (!validate(data)) throw new SchemaDataError(errorsText(validate.errors, '#'))
-      return Buffer.from(JSON.stringify(data))
+      let text: string
+      let checked = data
+      try {
+        text = JSON.stringify(data)
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error
+        // integers beyond 2^53 (BigInt): written exactly, checked as the numbers ajv knows
+        text = stringifyExact(data)
+        checked = JSON.parse(text)
+      }
+      if (!validate(checked)) throw new SchemaDataError(errorsText(validate.errors, '#'))
+      return Buffer.from(text)
     },
     decode(payload) {
       const json = compactJson(payload)

@@ -4,6 +4,7 @@ import { type FastifyInstance } from 'fastify'
 import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { essence, jsonBodyTypes, negotiate, setJsonType } from '../media.ts'
+import { mayHoldBigIntegers, parseExact } from '../../serde/exact-json.ts'
 
 export function installMediaTypes(app: FastifyInstance): void {
   // Only JSON bodies exist in this API: drop fastify's text/plain parser and parse every JSON-ish type alike.
@@ -16,7 +17,11 @@ export function installMediaTypes(app: FastifyInstance): void {
       done(null, undefined)
       return
     }
-    void parseJson(request, text, done)
+    // fastify's parser checks the text (and refuses __proto__ keys); one that may hold integers beyond 2^53 is
+    // read again keeping them exact
+    void parseJson(request, text, (error, value) =>
+      error || !mayHoldBigIntegers(text) ? done(error, value) : done(null, parseExact(text))
+    )
   })
 
   app.decorateRequest('negotiatedType', '')

@@ -12,6 +12,7 @@ import { type FastifyInstance } from 'fastify'
 import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { type RecordResult } from '../../model/produce.ts'
+import { parseExact } from '../../serde/exact-json.ts'
 import { JsonSplitter } from '../../util/json-splitter.ts'
 import { type ProduceRateLimiter } from '../../util/rate-limiter.ts'
 import { mediaTypes } from '../media.ts'
@@ -117,7 +118,7 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
         }
         let parsed: ParsedRecord
         try {
-          parsed = parseRecordRequest(JSON.parse(text), [], schemas !== undefined)
+          parsed = parseRecordRequest(parseExact(text), [], schemas !== undefined)
         } catch (error) {
           const rest = error instanceof RestError ? error : new RestError(errors.badRequest, (error as Error).message)
           reports.emit(errorLine(rest), bytes)

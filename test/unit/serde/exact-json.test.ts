@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { parseExact, stringifyExact } from '../../../src/serde/exact-json.ts'
+
+test('integers beyond 2^53 parse as BigInt and print with every digit; other numbers stay numbers', () => {
+  const text =
+    '{"id":12345678901234567890,"neg":-9007199254740993,"safe":9007199254740991,"f":1.5,"e":1e300,"s":"1234567890123456789"}'
+  const data = parseExact(text) as Record<string, unknown>
+  assert.equal(data.id, 12345678901234567890n)
+  assert.equal(data.neg, -9007199254740993n)
+  assert.equal(data.safe, 9007199254740991)
+  assert.equal(data.f, 1.5)
+  assert.equal(data.e, 1e300)
+  assert.equal(data.s, '1234567890123456789')
+  assert.equal(stringifyExact(data), text.replace('1e300', '1e+300'))
+  assert.equal(stringifyExact({ a: [1n, 'x'] }), '{"a":[1,"x"]}')
+  assert.throws(() => parseExact('{"id":12345678901234567890'), SyntaxError)
+})
