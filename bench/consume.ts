@@ -2,17 +2,14 @@
 //   [--partitions 8] [--instances 1,4] [--max-bytes 1048576] [--records n] [--rate 200] [--profile].
 // See bench/README.md for the scenarios and columns.
 import { randomBytes } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type ConsumeJob, type LatencyJob } from './lib/consume-load.ts'
 import { type FillJob, type FillResult, type ReadReferenceJob } from './lib/consume-reference.ts'
-import { startBenchKafka } from './lib/kafka.ts'
 import { minDocumentBytes } from './lib/payload.ts'
-import { cleanupAll, installSignalHandlers, runJob } from './lib/processes.ts'
+import { runJob } from './lib/processes.ts'
 import { commonTail, commonUsage, list, number, parseBenchArgs } from './lib/options.ts'
-import { formatProfile } from './lib/profile.ts'
-import { repoRoot } from './lib/proxy.ts'
-import { describeMachine, markdown, type Row } from './lib/report.ts'
+import { benchMain } from './lib/main.ts'
+import { noteShare, type Row } from './lib/report.ts'
 import {
   log,
   measure,
@@ -20,7 +17,6 @@ import {
   type Measured,
   registerDocument,
   type Options,
-  resultsDir,
   rowBase,
   type RowBase,
   rowKey,
@@ -309,40 +305,17 @@ const legend = [
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export async function main(args: string[]): Promise<number> {
-  let options: ConsumeOptions | undefined
-  try {
-    options = parseOptions(args)
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`)
-    return 2
-  }
-  if (!options) return 0
-  installSignalHandlers()
-  await mkdir(resultsDir, { recursive: true })
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19)
-  const kafka = await startBenchKafka(log)
-  const run: Run = {
-    benchmark: 'consume',
-    options,
-    kafka,
-    stamp,
-    profileRoot: join(resultsDir, `consume-${stamp}-profiles`),
-    rows: [],
-    profiles: [],
-    proxyStarts: new Map()
-  }
-  const fills: Filled[] = []
-  const add = (row: Row | undefined) => {
-    if (!row) return
-    run.rows.push(row)
-    const rate = row.note?.startsWith('skipped')
-      ? row.note
-      : `${Math.round(row.recordsPerSec)} records/s, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, ${row.errors} errors`
-    log(`${row.scenario} ${row.valueBytes ?? ''}: ${rate}${row.note ? ` (${row.note})` : ''}`)
-  }
-  const opts = options
-  try {
+export function main(args: string[]): Promise<number> {
+  return benchMain('consume', args, { usage, parse: parseOptions }, async (run, opts) => {
+    const fills: Filled[] = []
+    const add = (row: Row | undefined) => {
+      if (!row) return
+      run.rows.push(row)
+      const rate = row.note?.startsWith('skipped')
+        ? row.note
+        : `${Math.round(row.recordsPerSec)} records/s, p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, ${row.errors} errors`
+      log(`${row.scenario} ${row.valueBytes ?? ''}: ${rate}${row.note ? ` (${row.note})` : ''}`)
+    }
     log(
       `consume benchmark: scenarios ${[...opts.only].join(',')}, sizes ${opts.sizes.join(',')}, ` +
         `${opts.window.warmupMs / 1000} + ${opts.window.durationMs / 1000} s per row at most`
@@ -380,51 +353,24 @@ export async function main(args: string[]): Promise<number> {
           const row = await measureRow(run, rowBase(`f${instances}`, size), () =>
             v2Read(run, opts, filled, 'avro', instances)
           )
-          const json = run.rows.find(r => r.scenario === `c${instances}` && r.valueBytes === size)
-          if (row && json && json.recordsPerSec > 0 && !row.note?.startsWith('skipped'))
-            row.note = [`${Math.round((100 * row.recordsPerSec) / json.recordsPerSec)} % of c${instances}`, row.note]
-              .filter(Boolean)
-              .join('; ')
+          noteShare(
+            row,
+            run.rows.find(r => r.scenario === `c${instances}` && r.valueBytes === size)
+          )
           add(row)
         }
       })
     }
     if (opts.only.has('d')) add(await measureRow(run, rowBase('d', opts.e2eValueBytes), () => endToEnd(run, opts)))
     if (opts.only.has('e')) await skewed(run, opts, add)
-  } finally {
-    await cleanupAll()
-  }
-  const machine = describeMachine(repoRoot, kafka.description)
-  const window = {
-    warmupS: opts.window.warmupMs / 1000,
-    durationS: opts.window.durationMs / 1000,
-    text:
-      `Each row: ${opts.window.warmupMs / 1000} s warm-up, then ${opts.window.durationMs / 1000} s measured; topics of ` +
-      `${opts.partitions} partitions (${fills.map(f => `${f.records.toLocaleString('en-US')} × ${f.valueBytes} B`).join(', ')}); ` +
-      `GET /records with max_bytes ${opts.maxBytes}, timeout ${opts.pollTimeoutMs} ms. Broker, proxy and load ` +
-      'generator share the machine.'
-  }
-  const table = markdown(run.rows, machine, window, legend)
-  const jsonPath = join(resultsDir, `consume-${stamp}.json`)
-  await writeFile(
-    jsonPath,
-    JSON.stringify(
-      {
-        benchmark: 'consume',
-        startedAt: stamp,
-        machine,
-        options: { ...opts, only: [...opts.only] },
-        topics: fills,
-        rows: run.rows,
-        profiles: run.profiles
-      },
-      null,
-      2
-    ) + '\n'
-  )
-  await writeFile(join(resultsDir, `consume-${stamp}.md`), table + '\n')
-  console.log(table)
-  for (const { row, summary } of run.profiles) console.log(`\nProxy CPU profile of ${row}:\n${formatProfile(summary)}`)
-  log(`results: ${jsonPath}`)
-  return 0
+    return {
+      text:
+        `Each row: ${opts.window.warmupMs / 1000} s warm-up, then ${opts.window.durationMs / 1000} s measured; topics of ` +
+        `${opts.partitions} partitions (${fills.map(f => `${f.records.toLocaleString('en-US')} × ${f.valueBytes} B`).join(', ')}); ` +
+        `GET /records with max_bytes ${opts.maxBytes}, timeout ${opts.pollTimeoutMs} ms. Broker, proxy and load ` +
+        'generator share the machine.',
+      legend,
+      extra: { topics: fills }
+    }
+  })
 }

@@ -1,23 +1,19 @@
 // Produce benchmark: npm run bench -- produce [--duration 10] [--warmup 2] [--only a,b,c,d,e] [--sizes 100,1024]
 //   [--partitions 6] [--profile]. See bench/README.md for the scenarios and columns.
-import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { startBenchKafka } from './lib/kafka.ts'
 import { type HttpJob, type StreamJob } from './lib/loadgen.ts'
 import { minDocumentBytes, type ValueFormat, type V3Value } from './lib/payload.ts'
 import { type LoadResult, type WindowSpec } from './lib/measure.ts'
 import { Histogram } from './lib/histogram.ts'
-import { cleanupAll, installSignalHandlers, runJob } from './lib/processes.ts'
+import { runJob } from './lib/processes.ts'
 import { commonTail, commonUsage, number, parseBenchArgs } from './lib/options.ts'
-import { formatProfile } from './lib/profile.ts'
-import { repoRoot } from './lib/proxy.ts'
+import { benchMain } from './lib/main.ts'
 import { type ReferenceJob } from './lib/reference.ts'
-import { describeMachine, markdown, type Row } from './lib/report.ts'
+import { noteShare, type Row } from './lib/report.ts'
 import {
   log,
   measure,
   type Options,
-  resultsDir,
   rowBase,
   type RowBase,
   rowKey,
@@ -165,13 +161,6 @@ function v2Documents(run: Run, valueBytes: number, format: 'document' | 'avro'):
   return v2Row(run, base, format, 100)
 }
 
-/** Notes on a schema'd row its records/s as a share of the JSON row measured just before it. */
-function versusJson(avro: Row | undefined, json: Row | undefined): void {
-  if (!avro || !json || !(json.recordsPerSec > 0) || avro.note?.startsWith('skipped')) return
-  const share = `${Math.round((100 * avro.recordsPerSec) / json.recordsPerSec)} % of ${json.scenario}`
-  avro.note = [share, avro.note].filter(Boolean).join('; ')
-}
-
 // One record to the streaming endpoint: undefined when it works, else why the scenario is skipped (404/405) or
 // fails. The body is complete, so even a non-streaming implementation answers.
 async function probeStream(url: string, path: string): Promise<{ skip?: string; problem?: string }> {
@@ -283,37 +272,16 @@ async function emptyRoute(run: Run): Promise<Row> {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export async function main(args: string[]): Promise<number> {
-  let options: Options | undefined
-  try {
-    options = parseOptions(args)
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`)
-    return 2
-  }
-  if (!options) return 0
-  installSignalHandlers()
-  await mkdir(resultsDir, { recursive: true })
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19)
-  const kafka = await startBenchKafka(log)
-  const run: Run = {
-    options,
-    kafka,
-    stamp,
-    profileRoot: join(resultsDir, `produce-${stamp}-profiles`),
-    rows: [],
-    profiles: [],
-    proxyStarts: new Map()
-  }
-  const add = (row: Row) => {
-    run.rows.push(row)
-    const rate = row.note?.startsWith('skipped')
-      ? row.note
-      : `${Math.round(row.recordsPerSec)} records/s, ${Number.isNaN(row.requestsPerSec) ? '–' : Math.round(row.requestsPerSec)} req/s, p99 ${row.p99Ms.toFixed(2)} ms, ${row.errors} errors`
-    log(`${row.scenario} ${row.valueBytes ?? ''}: ${rate}`)
-  }
-  const seconds = (options.window.warmupMs + options.window.durationMs) / 1000
-  try {
+export function main(args: string[]): Promise<number> {
+  return benchMain('produce', args, { usage, parse: parseOptions }, async (run, options) => {
+    const add = (row: Row) => {
+      run.rows.push(row)
+      const rate = row.note?.startsWith('skipped')
+        ? row.note
+        : `${Math.round(row.recordsPerSec)} records/s, ${Number.isNaN(row.requestsPerSec) ? '–' : Math.round(row.requestsPerSec)} req/s, p99 ${row.p99Ms.toFixed(2)} ms, ${row.errors} errors`
+      log(`${row.scenario} ${row.valueBytes ?? ''}: ${rate}`)
+    }
+    const seconds = (options.window.warmupMs + options.window.durationMs) / 1000
     log(
       `produce benchmark: scenarios ${[...options.only].join(',')}, sizes ${options.sizes.join(',')}, ${seconds} s per row`
     )
@@ -366,37 +334,12 @@ export async function main(args: string[]): Promise<number> {
                 : ([() => v3Stream(run, valueBytes, 1, 'json'), () => v3Stream(run, valueBytes, 1, 'avro')] as const)
             const json = await measured(rowBase(`${id}.json`, size), pair[0])
             const avro = await measured(rowBase(`${id}.avro`, size), pair[1])
-            versusJson(avro, json)
+            noteShare(avro, json)
             break
           }
         }
       }
     }
-  } finally {
-    await cleanupAll()
-  }
-  const machine = describeMachine(repoRoot, kafka.description)
-  const window = { warmupS: options.window.warmupMs / 1000, durationS: options.window.durationMs / 1000 }
-  const table = markdown(run.rows, machine, window)
-  const jsonPath = join(resultsDir, `produce-${stamp}.json`)
-  await writeFile(
-    jsonPath,
-    JSON.stringify(
-      {
-        benchmark: 'produce',
-        startedAt: stamp,
-        machine,
-        options: { ...options, only: [...options.only] },
-        rows: run.rows,
-        profiles: run.profiles
-      },
-      null,
-      2
-    ) + '\n'
-  )
-  await writeFile(join(resultsDir, `produce-${stamp}.md`), table + '\n')
-  console.log(table)
-  for (const { row, summary } of run.profiles) console.log(`\nProxy CPU profile of ${row}:\n${formatProfile(summary)}`)
-  log(`results: ${jsonPath}`)
-  return 0
+    return {}
+  })
 }

@@ -97,6 +97,13 @@ const produceLegend = [
   'f, g: the same JSON documents sent as JSON and as Avro (by schema id); the avro row notes its share of the json one.'
 ]
 
+/** Notes on `row` its records/s as a share of `reference`'s (a schema'd row against its JSON twin). */
+export function noteShare(row: Row | undefined, reference: Row | undefined): void {
+  if (!row || !reference || !(reference.recordsPerSec > 0) || row.note?.startsWith('skipped')) return
+  const share = `${Math.round((100 * row.recordsPerSec) / reference.recordsPerSec)} % of ${reference.scenario}`
+  row.note = [share, row.note].filter(Boolean).join('; ')
+}
+
 /** `legend`: what the latency columns mean, under the table (default: the produce benchmark's). */
 export function markdown(
   rows: Row[],

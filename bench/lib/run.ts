@@ -33,8 +33,8 @@ export interface Options {
 // ---------------------------------------------------------------------------------------------------------------
 
 export interface Run {
-  /** Names the proxy log file: `<benchmark>-<stamp>-proxy.log` (default produce). */
-  benchmark?: string
+  /** Names the result files, e.g. the proxy log `<benchmark>-<stamp>-proxy.log`. */
+  benchmark: 'produce' | 'consume'
   options: Options
   kafka: BenchKafka
   stamp: string
@@ -288,7 +288,7 @@ export async function withProxy(
   const profileDir = run.options.profile ? join(run.profileRoot, label) : undefined
   const proxy = await startProxy({
     bootstrapServers: run.kafka.bootstrapServers,
-    logFile: join(resultsDir, `${run.benchmark ?? 'produce'}-${run.stamp}-proxy.log`),
+    logFile: join(resultsDir, `${run.benchmark}-${run.stamp}-proxy.log`),
     label,
     profileDir,
     env: run.proxyEnv
