@@ -325,7 +325,7 @@ export class GroupConsumer {
       const remaining = deadline - Date.now()
       if (remaining <= 0) break
       this.#pump(Math.min(remaining, maxFetchWaitMs))
-      await (taken.pending ? this.#settled(taken.pending, remaining) : this.#changed(remaining))
+      await this.#within(taken.pending ?? this.#waiters.promise, remaining)
       if (this.#closed) break
     }
     // Fetch ahead while the client handles this answer.
@@ -344,18 +344,11 @@ export class GroupConsumer {
     if (this.#error && this.#error.seq > since) throw toRestError(this.#error.error, 'read records')
   }
 
-  #changed(ms: number): Promise<void> {
-    const { promise } = this.#waiters
+  // Waits for `event` (a fetch, assignment or seek signalling; a pending record's schema), at most `ms`.
+  #within(event: Promise<void>, ms: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<void>(resolve => (timer = setTimeout(resolve, ms)))
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
-  }
-
-  // Waits for a pending record's `ready`, at most `ms` (a registry call is bounded by its own timeout too).
-  #settled(ready: Promise<void>, ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<void>(resolve => (timer = setTimeout(resolve, ms)))
-    return Promise.race([ready, timeout]).finally(() => clearTimeout(timer))
+    return Promise.race([event, timeout]).finally(() => clearTimeout(timer))
   }
 
   #signal(): void {

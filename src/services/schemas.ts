@@ -80,7 +80,6 @@ const bad = (message: string) => new RestError(errors.badRequest, `Bad Request: 
 
 /** How long a spec naming a subject's latest version reuses its resolution (as the registry client's cache). */
 export const LATEST_REUSE_MS = 5000
-const MAX_RESOLVED = 1000
 
 const specKey = (topic: string, isKey: boolean, spec: SchemaSpec) =>
   `${topic}\u0000${isKey ? 'k' : 'v'}\u0000${spec.format ?? ''}\u0000${spec.subject ?? ''}\u0000${spec.strategy ?? ''}\u0000${spec.schemaId ?? ''}\u0000${spec.schemaVersion ?? ''}\u0000${spec.schema ?? ''}`
@@ -262,9 +261,8 @@ export function createSchemaService(
       }
       const latest = spec.schemaId === undefined && spec.schemaVersion === undefined && spec.schema === undefined
       const key = specKey(topic, isKey, spec)
-      recent.delete(key)
-      if (recent.size >= MAX_RESOLVED) recent.delete(recent.keys().next().value!)
-      recent.set(key, { resolved: out, until: latest ? Date.now() + LATEST_REUSE_MS : Infinity })
+      recent.delete(key) // to the end of the eviction order
+      remember(recent, key, { resolved: out, until: latest ? Date.now() + LATEST_REUSE_MS : Infinity })
       return out
     },
 
