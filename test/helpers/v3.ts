@@ -66,3 +66,22 @@ export async function streamRecords(
       assertMatchesSpec('POST', '/clusters/{cluster_id}/topics/{topic_name}/records', 200, report)
   return reports
 }
+
+/** POSTs `entries` to v3 batch produce; returns its body after asserting 207 and checking it against Confluent's file. */
+export async function batchRecords(
+  app: FastifyInstance,
+  topic: string,
+  entries: unknown[]
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON body, asserted field by field
+): Promise<any> {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v3/clusters/c1/topics/${topic}/records:batch`,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ entries })
+  })
+  assert.equal(res.statusCode, 207, res.body)
+  const body: unknown = res.json()
+  assertMatchesSpec('POST', '/clusters/{cluster_id}/topics/{topic_name}/records:batch', 207, body)
+  return body
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import avro from 'avsc'
 import { startProxy } from '../../helpers/app.ts'
-import { streamRecords } from '../../helpers/v3.ts'
+import { streamRecords, batchRecords } from '../../helpers/v3.ts'
 import { consumeAll, createTopic } from '../../helpers/kafka.ts'
 import { assertMatchesSpec } from '../../helpers/openapi.ts'
 import { registryCall, schemaRegistryUrl } from '../../helpers/registry.ts'
@@ -187,21 +187,11 @@ test("batch: schema'd entries succeed or fail on their own, in entry order", asy
   const topic = await createTopic(t)
   const app = await withRegistry(t)
   const id = await register(`${topic}-value`, orderSchema) // entries are serialized concurrently: 'c' needs it first
-  const res = await app.inject({
-    method: 'POST',
-    url: `/v3/clusters/c1/topics/${topic}/records:batch`,
-    headers: { 'content-type': 'application/json' },
-    payload: JSON.stringify({
-      entries: [
-        { id: 'a', value: { type: 'AVRO', schema: orderSchema, data: { id: 1 } } },
-        { id: 'b', value: { type: 'AVRO', schema: orderSchema, data: { id: true } } },
-        { id: 'c', key: { type: 'STRING', data: 'k' }, value: { data: { id: 3, note: { string: 'x' } } } }
-      ]
-    })
-  })
-  assert.equal(res.statusCode, 207)
-  const body = res.json()
-  assertMatchesSpec('POST', '/clusters/{cluster_id}/topics/{topic_name}/records:batch', 207, body)
+  const body = await batchRecords(app, topic, [
+    { id: 'a', value: { type: 'AVRO', schema: orderSchema, data: { id: 1 } } },
+    { id: 'b', value: { type: 'AVRO', schema: orderSchema, data: { id: true } } },
+    { id: 'c', key: { type: 'STRING', data: 'k' }, value: { data: { id: 3, note: { string: 'x' } } } }
+  ])
   const value = (size: number) => ({ type: 'AVRO', subject: `${topic}-value`, schema_id: id, schema_version: 1, size })
   assert.deepEqual(
     body.successes.map(({ timestamp: _t, ...s }: Record<string, unknown>) => s),

@@ -7,9 +7,8 @@ import assert from 'node:assert/strict'
 import { test, type TestContext } from 'node:test'
 import { type FastifyInstance } from 'fastify'
 import { startProxy } from '../../helpers/app.ts'
-import { streamRecords } from '../../helpers/v3.ts'
+import { streamRecords, batchRecords } from '../../helpers/v3.ts'
 import { consumeAll, createTopic } from '../../helpers/kafka.ts'
-import { assertMatchesSpec } from '../../helpers/openapi.ts'
 import { registryCall, schemaRegistryUrl } from '../../helpers/registry.ts'
 
 // Apicurio takes a JSON schema only with a $schema (or properties) at the top: it guesses the type from the content.
@@ -239,21 +238,11 @@ test('batch: JSON Schema entries succeed or fail on their own, in entry order', 
   const topic = await createTopic(t)
   const app = await withRegistry(t)
   const id = await register(`${topic}-value`, orderSchema)
-  const res = await app.inject({
-    method: 'POST',
-    url: `/v3/clusters/c1/topics/${topic}/records:batch`,
-    headers: { 'content-type': 'application/json' },
-    payload: JSON.stringify({
-      entries: [
-        { id: 'a', value: { type: 'JSONSCHEMA', schema: orderSchema, data: { id: 1 } } },
-        { id: 'b', value: { schema_id: id, data: { id: 1.5 } } },
-        { id: 'c', value: { data: { id: 3 } } }
-      ]
-    })
-  })
-  assert.equal(res.statusCode, 207)
-  const body = res.json()
-  assertMatchesSpec('POST', '/clusters/{cluster_id}/topics/{topic_name}/records:batch', 207, body)
+  const body = await batchRecords(app, topic, [
+    { id: 'a', value: { type: 'JSONSCHEMA', schema: orderSchema, data: { id: 1 } } },
+    { id: 'b', value: { schema_id: id, data: { id: 1.5 } } },
+    { id: 'c', value: { data: { id: 3 } } }
+  ])
   const value = side(`${topic}-value`, id, 1, 13)
   assert.deepEqual(
     body.successes.map(({ timestamp: _t, ...s }: Record<string, unknown>) => s),
