@@ -92,14 +92,17 @@ export class ProducePipeline {
       const failed: RecordResult = { ok: false, error: toRestError(error, 'produce') }
       return records.map(() => failed)
     }
-    return Promise.all(records.map(record => this.#enqueue(topic, count, record)))
+    return Promise.all(
+      records.map(record => new Promise<RecordResult>(done => this.#enqueue(topic, count, record, done)))
+    )
   }
 
-  // One record (the streaming path): no array, and no metadata promise while the partition count is cached.
-  sendOne(topic: string, record: OutgoingRecord): Promise<RecordResult> {
+  // One record (the streaming path): no array, no promise, and no metadata call while the partition count is
+  // cached. `done` is called once, with the record's result.
+  sendOne(topic: string, record: OutgoingRecord, done: (result: RecordResult) => void): void {
     const known = this.#knownCount(topic)
-    if (known !== undefined) return this.#enqueue(topic, known, record)
-    return this.send(topic, [record]).then(([result]) => result)
+    if (known !== undefined) this.#enqueue(topic, known, record, done)
+    else void this.send(topic, [record]).then(([result]) => done(result))
   }
 
   #knownCount(topic: string): number | undefined {
@@ -107,11 +110,12 @@ export class ProducePipeline {
     return known && known.until > Date.now() ? known.count : undefined
   }
 
-  #enqueue(topic: string, count: number, record: OutgoingRecord): Promise<RecordResult> {
+  #enqueue(topic: string, count: number, record: OutgoingRecord, done: (result: RecordResult) => void): void {
     let partition = record.partition
     if (partition !== undefined) {
       if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
-        return Promise.resolve({ ok: false, error: new RestError(errors.partitionNotFound) })
+        done({ ok: false, error: new RestError(errors.partitionNotFound) })
+        return
       }
     } else if (record.key) {
       partition = keyPartition(record.key, count)
@@ -130,31 +134,30 @@ export class ProducePipeline {
       }
     }
     if (size > this.#tuning.maxRequestBytes) {
-      return Promise.resolve({
+      done({
         ok: false,
         error: new RestError(
           errors.payloadTooLarge,
           `The message is ${size} bytes when serialized which is larger than ${this.#tuning.maxRequestBytes}, which is the value of the max.request.size configuration.`
         )
       })
+      return
     }
     const timestamp = record.timestamp ?? Date.now()
-    return new Promise(resolve => {
-      this.#pending.push({
-        message: {
-          topic,
-          partition: partition,
-          key: record.key ?? undefined,
-          value: record.value ?? undefined,
-          headers,
-          timestamp: BigInt(timestamp)
-        },
-        timestamp,
-        resolve
-      })
-      this.#pendingBytes += size
-      this.#schedule()
+    this.#pending.push({
+      message: {
+        topic,
+        partition: partition,
+        key: record.key ?? undefined,
+        value: record.value ?? undefined,
+        headers,
+        timestamp: BigInt(timestamp)
+      },
+      timestamp,
+      resolve: done
     })
+    this.#pendingBytes += size
+    this.#schedule()
   }
 
   #schedule(): void {

@@ -7,14 +7,14 @@ export interface ProduceService {
   partitions(topic: string): Promise<number>
   // Never rejects: failures are per record.
   produce(topic: string, records: OutgoingRecord[]): Promise<RecordResult[]>
-  // The same for one record, cheaper (the streaming path calls it per record).
-  produceOne(topic: string, record: OutgoingRecord): Promise<RecordResult>
+  // The same for one record, cheaper (the streaming path calls it per record): `done` gets its result.
+  produceOne(topic: string, record: OutgoingRecord, done: (result: RecordResult) => void): void
 }
 
 export function createProduceService(pipeline: ProducePipeline): ProduceService {
   return {
     partitions: topic => pipeline.partitions(topic),
     produce: (topic, records) => pipeline.send(topic, records),
-    produceOne: (topic, record) => pipeline.sendOne(topic, record)
+    produceOne: (topic, record, done) => pipeline.sendOne(topic, record, done)
   }
 }

@@ -34,17 +34,23 @@ export class OrderedReports {
   }
 
   emit(line: string | Promise<string>, bytes: number): void {
+    const id = this.reserve(bytes)
+    if (typeof line === 'string') this.fill(id, line)
+    else void line.then(text => this.fill(id, text))
+  }
+
+  // The place of the next report (in input order) for a record of `bytes`; fill(id, line) when it is known.
+  reserve(bytes: number): number {
     const id = this.#base + this.#slots.length
     this.#slots.push(undefined)
     this.#bytes.push(bytes)
     this.#outstanding++
-    if (typeof line === 'string') this.#fill(id, line)
-    else void line.then(text => this.#fill(id, text))
+    return id
   }
 
   // The acks of one Kafka send resolve many records one after another in the same turn: writing once per
   // turn makes them one write instead of one per record.
-  #fill(id: number, line: string): void {
+  fill(id: number, line: string): void {
     this.#slots[id - this.#base] = line
     if (id - this.#base === this.#head && !this.#flushScheduled) {
       this.#flushScheduled = true

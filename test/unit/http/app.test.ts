@@ -68,7 +68,9 @@ const fake: MetadataService = {
 const unusedProduce: ProduceService = {
   partitions: () => Promise.reject(new Error('not used')),
   produce: () => Promise.reject(new Error('not used')),
-  produceOne: () => Promise.reject(new Error('not used'))
+  produceOne: () => {
+    throw new Error('not used')
+  }
 }
 
 // The admin services, which these tests never reach: every method rejects.
