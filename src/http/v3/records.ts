@@ -17,6 +17,7 @@ import { JsonSplitter } from '../../util/json-splitter.ts'
 import { type ProduceRateLimiter } from '../../util/rate-limiter.ts'
 import { mediaTypes } from '../media.ts'
 import { isoTimestamp, type ParsedRecord, parseRecordRequest, type SideReport } from './record-request.ts'
+import { parsePlainRecord } from './record-text.ts'
 import { drain, errorBody, errorLine, firstRecords, OrderedReports, readRecords } from './record-stream.ts'
 import { serializeSides, serializeSidesNow } from './schema-sides.ts'
 
@@ -116,13 +117,15 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           reports.emit(errorLine(rateLimited), bytes)
           return true
         }
-        let parsed: ParsedRecord
-        try {
-          parsed = parseRecordRequest(parseExact(text), [], schemas !== undefined)
-        } catch (error) {
-          const rest = error instanceof RestError ? error : new RestError(errors.badRequest, (error as Error).message)
-          reports.emit(errorLine(rest), bytes)
-          return !(error instanceof SyntaxError)
+        let parsed = parsePlainRecord(text)
+        if (!parsed) {
+          try {
+            parsed = parseRecordRequest(parseExact(text), [], schemas !== undefined)
+          } catch (error) {
+            const rest = error instanceof RestError ? error : new RestError(errors.badRequest, (error as Error).message)
+            reports.emit(errorLine(rest), bytes)
+            return !(error instanceof SyntaxError)
+          }
         }
         // Records whose schemas are known (or that have none) go straight to the producer when nothing waits
         // before them; the others wait for the registry in a promise chain that keeps their order.
@@ -136,10 +139,9 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           }
         }
         if (ready && !handed) {
-          reports.emit(
-            produce.produceOne(topic, parsed.record).then(result => successLine(prefix, parsed, result)),
-            bytes
-          )
+          const id = reports.reserve(bytes)
+          const done = parsed
+          produce.produceOne(topic, done.record, result => reports.fill(id, successLine(prefix, done, result)))
           return true
         }
         const before = handed
@@ -158,7 +160,7 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
             gate.resolve()
             return errorLine(asRestError(error))
           }
-          const result = produce.produceOne(topic, parsed.record)
+          const result = new Promise<RecordResult>(done => produce.produceOne(topic, parsed.record, done))
           gate.resolve()
           return successLine(prefix, parsed, await result)
         })()
