@@ -1,5 +1,5 @@
 // v3 produce of JSON Schema data through the real Schema Registry of the run (Apicurio, Confluent API): raw
-// schemas registered under the subject strategy (RECORD_NAME: the title), schema_id, schema_version and the latest
+// schemas registered under the subject strategy (RECORD_NAME: the title; not com.acme.Order, the Avro test's subject), schema_id, schema_version and the latest
 // version; exact delivery reports; the exact bytes in Kafka (magic 0, schema id, compact JSON text) read back with
 // the raw client; data that does not fit → 400 with the validator's words and nothing written; unparsable
 // schemas → 42205; a schema referring to one registered under another subject; two subjects sharing an $id.
@@ -15,9 +15,9 @@ import { registryCall, schemaRegistryUrl } from '../../helpers/registry.ts'
 const draft07 = 'http://json-schema.org/draft-07/schema#'
 const order = {
   $schema: draft07,
-  title: 'com.acme.Order',
+  title: 'com.acme.JsonOrder',
   type: 'object',
-  javaType: 'com.acme.Order', // a vendor keyword: ignored
+  javaType: 'com.acme.JsonOrder', // a vendor keyword: ignored
   properties: {
     id: { type: 'integer', 'connect.type': 'int64' },
     email: { type: 'string', format: 'email' },
@@ -114,16 +114,16 @@ test('schema_id, schema_version and the latest version pick registered schemas; 
     { value: { schema_id: v1, subject: `${topic}-value`, data: { id: 6 } } },
     { value: { type: 'JSONSCHEMA', schema: '{"properties":{}}', subject_name_strategy: 'RECORD_NAME', data: {} } }
   ])
-  const recordSubject = await latest('com.acme.Order')
-  const topicRecord = await latest(`${topic}-com.acme.Order`)
+  const recordSubject = await latest('com.acme.JsonOrder')
+  const topicRecord = await latest(`${topic}-com.acme.JsonOrder`)
   assert.equal(recordSubject.id, v1) // the same schema text has the same id under every subject
   assert.equal(topicRecord.id, v1)
   assert.deepEqual(reports, [
     ok(topic, 0, { value: side(`${topic}-value`, v1, 1, 5 + 8) }),
     ok(topic, 1, { value: side(`${topic}-value`, v1, 1, 5 + 8) }),
     ok(topic, 2, { value: side(`${topic}-value`, v2, 2, 5 + 16) }),
-    ok(topic, 3, { value: side('com.acme.Order', v1, recordSubject.version, 5 + 8) }),
-    ok(topic, 4, { value: side(`${topic}-com.acme.Order`, v1, 1, 5 + 8) }),
+    ok(topic, 3, { value: side('com.acme.JsonOrder', v1, recordSubject.version, 5 + 8) }),
+    ok(topic, 4, { value: side(`${topic}-com.acme.JsonOrder`, v1, 1, 5 + 8) }),
     ok(topic, 5, { value: side(`${topic}-value`, v1, 1, 5 + 8) }),
     { error_code: 400, message: 'Bad Request: The schema has no name for the RECORD_NAME subject name strategies' }
   ])
