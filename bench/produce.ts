@@ -40,6 +40,8 @@ f v2 json vs avro documents, g v3 streaming json vs avro documents (f, g start a
 ${commonUsage}
   --partitions <n>     partitions of each benchmark topic (default 6)
   --broker-warmup <s>  produce to a scratch topic first so the broker's JIT is warm (default 10; 0: skip)
+  --paired             measure a again right before every other row; each ratio is to that adjacent a (a
+                       shared, noisy machine drifts over a run: pairing keeps it out of the ratios)
 ${commonTail}`
 
 function parseOptions(args: string[]): Options | undefined {
@@ -47,11 +49,11 @@ function parseOptions(args: string[]): Options | undefined {
     usage,
     scenarioIds,
     partitions: 6,
-    extra: { 'broker-warmup': { type: 'string', default: '10' } }
+    extra: { 'broker-warmup': { type: 'string', default: '10' }, paired: { type: 'boolean', default: false } }
   })
   if (!parsed) return undefined
   const warmup = number('broker-warmup', parsed.values['broker-warmup'] as string, 0, 600)
-  return { ...parsed.options, brokerWarmupMs: warmup * 1000 }
+  return { ...parsed.options, brokerWarmupMs: warmup * 1000, paired: parsed.values.paired === true }
 }
 
 async function reference(run: Run, valueBytes: number): Promise<Row> {
@@ -292,6 +294,10 @@ export function main(args: string[]): Promise<number> {
       if (row) add(row)
       return row
     }
+    // With --paired, a fresh reference row of the same size right before a proxy row.
+    const pair = async (size: number) => {
+      if (options.paired) await measured(rowBase('a', size), () => reference(run, size))
+    }
     for (const id of scenarioIds) {
       if (!options.only.has(id)) continue
       for (const size of id === 'e' ? [null] : options.sizes) {
@@ -301,9 +307,11 @@ export function main(args: string[]): Promise<number> {
             await measured(rowBase('a', size), () => reference(run, valueBytes))
             break
           case 'b':
+            await pair(valueBytes)
             await measured(rowBase('b', size), () => v2Json(run, valueBytes))
             break
           case 'c': {
+            await pair(valueBytes)
             const max = await measured(rowBase('c', size), () => v2Single(run, valueBytes, 0))
             if (max && max.requestsPerSec > 0)
               await measured(rowBase('c/2', size), () => v2Single(run, valueBytes, max.requestsPerSec / 2))
@@ -311,6 +319,7 @@ export function main(args: string[]): Promise<number> {
           }
           case 'd':
             for (const connections of [1, 4]) {
+              await pair(valueBytes)
               const row = await measured(rowBase(`d${connections}`, size), () => v3Stream(run, valueBytes, connections))
               if (!row || row.note?.startsWith('skipped')) break
             }

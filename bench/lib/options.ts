@@ -78,6 +78,7 @@ export function parseBenchArgs(
       profile: values.profile === true || process.env.BENCH_PROFILE === '1',
       quietWaitMs: number('quiet-wait', text('quiet-wait'), 0, 3600) * 1000,
       brokerWarmupMs: 0,
+      paired: false,
       retries: number('retries', text('retries'), 0, 10)
     }
   }

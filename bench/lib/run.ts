@@ -28,6 +28,8 @@ export interface Options {
   quietWaitMs: number
   brokerWarmupMs: number
   retries: number
+  /** Measure the reference (a) again right before every other row and take that row's ratio to it. */
+  paired: boolean
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -167,7 +169,8 @@ export function toRow(
   const seconds = result.windowMs / 1000
   const latency = Histogram.from(result.latency)
   const recordsPerSec = result.records / seconds
-  const reference = run.rows.find(r => r.scenario === 'a' && r.valueBytes === base.valueBytes)
+  // The latest reference of this size: with --paired, the one measured just before this row.
+  const reference = run.rows.findLast(r => r.scenario === 'a' && r.valueBytes === base.valueBytes)
   const notes: string[] = []
   if (result.skipped) notes.push(`skipped: ${result.skipped}`)
   if (result.firstError) notes.push(`first error: ${result.firstError}`)
