@@ -55,6 +55,9 @@ export interface ProducerTuningSettings {
   maxRequestBytes: number
   deliveryTimeoutMs: number
   metadataTimeoutMs: number
+  // Producers in the pool (max.in.flight.requests.per.connection): the client keeps one request in flight per
+  // idempotent producer, so this is how many sends can be at a broker at once.
+  poolSize: number
 }
 
 export const producerDefaults: ProducerTuningSettings = {
@@ -65,7 +68,8 @@ export const producerDefaults: ProducerTuningSettings = {
   batchBytes: 1048576,
   maxRequestBytes: 1048576,
   deliveryTimeoutMs: 30000,
-  metadataTimeoutMs: 5000
+  metadataTimeoutMs: 5000,
+  poolSize: 5
 }
 
 // Consumer keys of the Java client that v2 consumer instances honour (consumer.* or client.*).
@@ -131,7 +135,12 @@ const producerSupported: Record<string, Apply> = {
   'batch.size': tuning('batchBytes', count, 'a non-negative integer'),
   'max.request.size': tuning('maxRequestBytes', count, 'a non-negative integer'),
   'delivery.timeout.ms': tuning('deliveryTimeoutMs', count, 'a non-negative integer'),
-  'max.block.ms': tuning('metadataTimeoutMs', count, 'a non-negative integer')
+  'max.block.ms': tuning('metadataTimeoutMs', count, 'a non-negative integer'),
+  'max.in.flight.requests.per.connection': tuning(
+    'poolSize',
+    v => (/^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 32 ? Number(v) : undefined),
+    'an integer from 1 to 32'
+  )
 }
 
 const consumerTuning =
