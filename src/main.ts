@@ -75,6 +75,7 @@ export async function startProxy(config: Config, warnings: string[]): Promise<Fa
   const app = await buildApp(config)
   for (const warning of warnings) app.log.warn(warning)
   for (const listener of listenersOf(config)) await app.listen({ host: listener.host, port: listener.port })
+  app.services.produce.warm()
   return app
 }
 

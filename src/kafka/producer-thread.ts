@@ -67,6 +67,11 @@ export class ProducerThread {
     this.#data = { settings: threadTls ? { ...rest, tls: threadTls } : rest, tuning }
   }
 
+  /** Starts the thread now rather than on the first call (loading the client there takes a moment). */
+  start(): void {
+    this.#worker ??= this.#start()
+  }
+
   #call(request: ProducerRequest, transfer?: ArrayBuffer[]): Promise<ProducerReply | undefined> {
     const worker = (this.#worker ??= this.#start())
     return new Promise(resolve => {

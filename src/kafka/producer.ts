@@ -43,6 +43,11 @@ export class ProducePipeline {
     this.#thread = new ProducerThread(settings, tuning)
   }
 
+  /** Starts the producer thread ahead of the first request. */
+  warm(): void {
+    this.#thread.start()
+  }
+
   // Number of partitions of `topic`; asks the broker to auto-create it (the broker decides, as with the Java
   // producer). Unknown topics fail within metadataTimeoutMs.
   async partitions(topic: string): Promise<number> {

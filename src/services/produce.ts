@@ -3,6 +3,8 @@ import { type ProducePipeline } from '../kafka/producer.ts'
 import { type OutgoingRecord, type RecordResult } from '../model/produce.ts'
 
 export interface ProduceService {
+  // Gets the Kafka side ready ahead of the first request (the server calls it once it listens).
+  warm(): void
   // Partition count of `topic` (the broker may auto-create it); 40401 when it does not exist.
   partitions(topic: string): Promise<number>
   // Never rejects: failures are per record.
@@ -13,6 +15,7 @@ export interface ProduceService {
 
 export function createProduceService(pipeline: ProducePipeline): ProduceService {
   return {
+    warm: () => pipeline.warm(),
     partitions: topic => pipeline.partitions(topic),
     produce: (topic, records) => pipeline.send(topic, records),
     produceOne: (topic, record, done) => pipeline.sendOne(topic, record, done)

@@ -66,6 +66,7 @@ const fake: MetadataService = {
 }
 
 const unusedProduce: ProduceService = {
+  warm: () => {},
   partitions: () => Promise.reject(new Error('not used')),
   produce: () => Promise.reject(new Error('not used')),
   produceOne: () => {
