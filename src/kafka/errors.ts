@@ -63,6 +63,16 @@ function firstMessage(all: ClientError[]): string {
 // an HTTP request must never wait longer than this. The operation itself may still finish later: it only
 // reads or is idempotent, so nobody needs its result once the caller has been answered.
 export async function withDeadline<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+  try {
+    return await raceDeadline(operation, ms, what)
+  } catch (error) {
+    throw toRestError(error, what)
+  }
+}
+
+// The same bound, leaving the client's own errors as they are (for callers that read their details, such as
+// the partitions a failed send still wrote); only the timeout is a RestError.
+export async function raceDeadline<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -72,8 +82,6 @@ export async function withDeadline<T>(operation: Promise<T>, ms: number, what: s
   })
   try {
     return await Promise.race([operation, deadline])
-  } catch (error) {
-    throw toRestError(error, what)
   } finally {
     clearTimeout(timer)
   }

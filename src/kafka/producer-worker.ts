@@ -6,8 +6,14 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { Producer, ProduceAcks } from '@platformatic/kafka'
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
-import { toRestError, withDeadline } from './errors.ts'
-import { type ProducerRequest, type ProducerReply, type PlainError, type ThreadSettings } from './producer-thread.ts'
+import { raceDeadline, toRestError, withDeadline } from './errors.ts'
+import {
+  type PartitionOffset,
+  type PlainError,
+  type ProducerReply,
+  type ProducerRequest,
+  type ThreadSettings
+} from './producer-thread.ts'
 import { unpack } from './record-pack.ts'
 
 const { settings, tuning } = workerData as ThreadSettings
@@ -89,13 +95,8 @@ function send(id: number, topics: string[], buffer: ArrayBuffer): void {
 // One producer's share of a send; never rejects. A failed send may still have written some partitions: those
 // keep their offsets, the others get the error Kafka named for them or the send's error.
 async function sendGroup(producer: Producer, messages: Messages): Promise<Outcome> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_, reject) => {
-    const ms = tuning.deliveryTimeoutMs
-    timer = setTimeout(() => reject(new RestError(errors.kafkaRetriable, `Timed out after ${ms} ms waiting for Kafka (produce).`)), ms) // prettier-ignore
-  })
   try {
-    const result = await Promise.race([producer.send({ messages }), deadline])
+    const result = await raceDeadline(producer.send({ messages }), tuning.deliveryTimeoutMs, 'produce')
     return { offsets: result.offsets ?? [] }
   } catch (error) {
     const offsets = producedBefore(error)
@@ -109,8 +110,6 @@ async function sendGroup(producer: Producer, messages: Messages): Promise<Outcom
       failures.set(key, plain(named.get(key) ?? fallback))
     }
     return { offsets, failures: [...failures] }
-  } finally {
-    clearTimeout(timer)
   }
 }
 
@@ -137,12 +136,6 @@ async function partitions(id: number, topic: string): Promise<void> {
     }
   }
   reply({ id, error: plain(new RestError(errors.topicNotFound, `Topic ${topic} not present in metadata after ${ms} ms.`)) }) // prettier-ignore
-}
-
-interface PartitionOffset {
-  topic: string
-  partition: number
-  offset: bigint
 }
 
 interface ProduceResponseShape {

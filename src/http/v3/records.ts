@@ -140,8 +140,8 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
         }
         if (ready && !handed) {
           const id = reports.reserve(bytes)
-          const done = parsed
-          produce.produceOne(topic, done.record, result => reports.fill(id, successLine(prefix, done, result)))
+          const sent = parsed // a const, for the callback
+          produce.produceOne(topic, sent.record, result => reports.fill(id, successLine(prefix, sent, result)))
           return true
         }
         const before = handed
