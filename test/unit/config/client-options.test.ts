@@ -89,3 +89,13 @@ test('SASL without credentials is a problem', () => {
   const options = clientOptions(configWith({ 'client.security.protocol': 'SASL_SSL' }))
   assert.deepEqual(options.problems, ['sasl.jaas.config: must name username="..." and password="..." for SASL'])
 })
+
+test('max.in.flight.requests.per.connection sizes the producer pool: 5 by default, 1 to 32', () => {
+  assert.equal(clientOptions(configWith({})).producerTuning.poolSize, 5)
+  assert.equal(clientOptions(configWith({ 'producer.max.in.flight.requests.per.connection': '1' })).producerTuning.poolSize, 1) // prettier-ignore
+  assert.equal(clientOptions(configWith({ 'client.max.in.flight.requests.per.connection': '32' })).producerTuning.poolSize, 32) // prettier-ignore
+  for (const bad of ['0', '33', 'x'])
+    assert.deepEqual(clientOptions(configWith({ 'producer.max.in.flight.requests.per.connection': bad })).problems, [
+      `producer.max.in.flight.requests.per.connection: "${bad}" is not an integer from 1 to 32`
+    ])
+})
