@@ -39,7 +39,7 @@ f v2 json vs avro documents, g v3 streaming json vs avro documents (f, g start a
 
 ${commonUsage}
   --partitions <n>     partitions of each benchmark topic (default 6)
-  --broker-warmup <s>  produce to a scratch topic first so the broker's JIT is warm (default 10; 0: skip)
+  --broker-warmup <s>  produce to a scratch topic first so the broker's JIT is warm (default 30; 0: skip)
   --paired             measure a again right before every other row; each ratio is to that adjacent a (a
                        shared, noisy machine drifts over a run: pairing keeps it out of the ratios)
 ${commonTail}`
@@ -49,7 +49,7 @@ function parseOptions(args: string[]): Options | undefined {
     usage,
     scenarioIds,
     partitions: 6,
-    extra: { 'broker-warmup': { type: 'string', default: '10' }, paired: { type: 'boolean', default: false } }
+    extra: { 'broker-warmup': { type: 'string', default: '30' }, paired: { type: 'boolean', default: false } }
   })
   if (!parsed) return undefined
   const warmup = number('broker-warmup', parsed.values['broker-warmup'] as string, 0, 600)
