@@ -17,3 +17,91 @@ test('pieces are appended in order and the buffer grows as needed; truncate drop
   assert.deepEqual(JSON.parse(out.finish().toString()), ['abc', 'héllo ✓', null, bytes.toString('base64')])
   assert.equal(out.length, out.finish().length)
 })
+
+// mulberry32: a fixed seed keeps the fuzz reproducible
+function random(seed: number): (below: number) => number {
+  return below => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * below)
+  }
+}
+
+const quoted = (bytes: Uint8Array, start = 0, end = bytes.length) =>
+  `"${Buffer.from(bytes.subarray(start, end)).toString('base64')}"`
+
+test('base64String: 0, 1, 2 and 3 bytes', () => {
+  for (const [bytes, expected] of [
+    [[], '""'],
+    [[0x66], '"Zg=="'],
+    [[0x66, 0x6f], '"Zm8="'],
+    [[0x66, 0x6f, 0x6f], '"Zm9v"'],
+    [[0xff], '"/w=="'],
+    [[0xff, 0xff], '"//8="'],
+    [[0xfb, 0xef, 0xff], '"++//"']
+  ] as const) {
+    const out = new BodyWriter(1)
+    out.base64String(Buffer.from(bytes))
+    assert.equal(out.finish().toString(), expected)
+    const range = new BodyWriter(1)
+    range.base64String(Buffer.from([1, 2, ...bytes, 3]), 2, 2 + bytes.length)
+    assert.equal(range.finish().toString(), expected)
+  }
+})
+
+test('base64String of random ranges matches Buffer#toString, from Buffers and plain Uint8Arrays', () => {
+  const next = random(0x5eed)
+  // sources of different backing ArrayBuffers (the writer keeps a view of the last one), some at an offset in theirs
+  const sources: Uint8Array[] = []
+  for (let k = 0; k < 4; k++) {
+    const bytes = Buffer.alloc(2500 + k)
+    for (let i = 0; i < bytes.length; i++) bytes[i] = next(256)
+    sources.push(bytes, bytes.subarray(k + 1), new Uint8Array(bytes.buffer, bytes.byteOffset + 3 + k, 2000))
+  }
+  sources.push(new Uint8Array(Array.from({ length: 40 }, () => next(256)))) // small enough to live on the V8 heap
+  for (let round = 0; round < 30; round++) {
+    const out = new BodyWriter(1 + next(64))
+    let expected = ''
+    for (let n = 0; n < 200; n++) {
+      const bytes = sources[next(sources.length)]
+      // mostly the JavaScript encoder (< 512 bytes), sometimes the native one
+      const length = Math.min(bytes.length, n % 20 === 0 ? next(2000) : next(301))
+      const start = next(bytes.length - length + 1)
+      if (n % 10 === 0 && start === 0 && length === bytes.length) out.base64String(bytes)
+      else out.base64String(bytes, start, start + length)
+      expected += quoted(bytes, start, start + length)
+    }
+    assert.equal(out.finish().toString('latin1'), expected)
+    assert.equal(out.length, expected.length)
+  }
+})
+
+test('base64String grows a buffer that is near full, keeping what was written', () => {
+  const next = random(42)
+  const value = Buffer.from(Array.from({ length: 1500 }, () => next(256)))
+  for (const length of [0, 1, 2, 3, 47, 48, 100, 511, 512, 1500]) {
+    for (let free = 0; free <= 10; free++) {
+      const capacity = 64
+      const out = new BodyWriter(capacity)
+      const before = 'x'.repeat(capacity - free)
+      out.ascii(before)
+      out.base64String(value, 7, 7 + Math.min(length, value.length - 7))
+      out.byte(0x21)
+      assert.equal(out.finish().toString(), `${before}${quoted(value, 7, 7 + Math.min(length, value.length - 7))}!`)
+    }
+  }
+  // exactly full: the encoding ends at the last byte of the buffer
+  const out = new BodyWriter(2 + 8)
+  out.base64String(value, 0, 6)
+  assert.equal(out.finish().toString(), quoted(value, 0, 6))
+})
+
+test('base64String refuses a range outside the bytes', () => {
+  const out = new BodyWriter()
+  const bytes = Buffer.from('abcdef')
+  assert.throws(() => out.base64String(bytes, -1, 2), RangeError)
+  assert.throws(() => out.base64String(bytes, 2, 7), RangeError)
+  assert.throws(() => out.base64String(bytes, 4, 3), RangeError)
+  assert.equal(out.length, 0)
+})
