@@ -18,6 +18,7 @@ import {
   type TopicPartition
 } from '../model/consumer.ts'
 import { toRestError, withDeadline } from './errors.ts'
+import { useLeanFetch } from './fetch-api.ts'
 import { type FetchedPartition } from './fetched-records.ts'
 import { commitOffsets, fetchCommitted } from './group-offsets.ts'
 import {
@@ -96,6 +97,7 @@ export class GroupConsumer {
       isolationLevel: tuning.readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED
     }
     this.#consumer = new Consumer(clientOptions)
+    useLeanFetch(this.#consumer)
     this.#fetchPool = new ConnectionPool(options.clientId, clientOptions)
     this.#join = {
       sessionTimeout: tuning.sessionTimeoutMs,
@@ -375,7 +377,7 @@ export class GroupConsumer {
       if (s.error) continue
       if (s.fetchOffset === undefined) {
         if (!s.resolving) unresolved.push(s)
-      } else if (s.head < s.records.length) buffered = true
+      } else if (!s.buffered.empty) buffered = true
       else ready = true
     }
     if (unresolved.length > 0) void this.#resolve(unresolved)
@@ -389,7 +391,7 @@ export class GroupConsumer {
       const metadata = await this.#consumer.metadata({ topics })
       // Chosen after the metadata wait: a fetch that completed meanwhile may have filled a buffer.
       const ready = [...this.#partitions.values()].filter(
-        s => !s.error && s.fetchOffset !== undefined && s.head >= s.records.length
+        s => !s.error && s.fetchOffset !== undefined && s.buffered.empty
       )
       const byNode = new Map<number, PartitionState[]>()
       for (const s of ready) {
@@ -418,17 +420,18 @@ export class GroupConsumer {
     maxWaitMs: number
   ): Promise<void> {
     const { request, names, requested } = fetchRequest(states, topics, this.#options.tuning.partitionMaxBytes)
+    // Parsed by fetch-api.ts: records stay encoded.
     type Response = { responses: { topicId: string; partitions: FetchedPartition[] }[] }
     let response: Response
     try {
-      response = await this.#consumer.fetch({
+      response = (await this.#consumer.fetch({
         node,
         topics: request as never,
         maxWaitTime: maxWaitMs,
         minBytes: 1,
         maxBytes: this.#options.tuning.fetchMaxBytes,
         connectionPool: this.#fetchPool
-      })
+      })) as unknown as Response
     } catch (error) {
       // Partition-level errors arrive as an error that still carries the response.
       const partial = (error as { response?: Response }).response

@@ -1,7 +1,7 @@
 // Per-partition state of a v2 consumer instance and the pure steps over it: handing buffered records to a read,
 // building a Fetch request, and applying a Fetch response. Kept apart from the Kafka calls in group-consumer.ts.
-import { type ConsumedRecord, RecordPending, type RecordSink, type TopicPartition } from '../model/consumer.ts'
-import { type FetchedPartition, recordsOf } from './fetched-records.ts'
+import { RecordPending, type RecordSink, type TopicPartition } from '../model/consumer.ts'
+import { type FetchedPartition, RecordCursor, recordsOf } from './fetched-records.ts'
 import { type PartitionError } from './group-offsets.ts'
 
 export interface PartitionState extends TopicPartition {
@@ -15,8 +15,8 @@ export interface PartitionState extends TopicPartition {
   epoch: number
   resolving: boolean
   outOfRange: boolean
-  records: ConsumedRecord[]
-  head: number
+  // Fetched records not yet handed to a client.
+  buffered: RecordCursor
   error: Error | undefined
 }
 
@@ -33,8 +33,7 @@ export function newState(topic: string, partition: number, key: string): Partiti
     epoch: 0,
     resolving: false,
     outOfRange: false,
-    records: [],
-    head: 0,
+    buffered: new RecordCursor(topic, partition),
     error: undefined
   }
 }
@@ -42,8 +41,7 @@ export function newState(topic: string, partition: number, key: string): Partiti
 export function moveTo(state: PartitionState, offset: bigint): void {
   state.fetchOffset = state.consumed = offset
   state.epoch++
-  state.records = []
-  state.head = 0
+  state.buffered.clear()
   state.outOfRange = false
   state.error = undefined
 }
@@ -62,30 +60,31 @@ export function drain(
   let pending: Promise<void> | undefined
   const done = (full: boolean) => (pending ? { bytes, full, pending } : { bytes, full })
   for (const s of states) {
-    let stalled = false
-    while (s.head < s.records.length) {
-      const record = s.records[s.head]
-      const size = (record.key?.length ?? 0) + (record.value?.length ?? 0)
-      if (out.count > 0 && bytes + size > budget) return done(true)
+    let last = -1
+    let full = false
+    for (let record = s.buffered.peek(); record !== undefined; record = s.buffered.peek()) {
+      const size = Math.max(record.keyLength, 0) + Math.max(record.valueLength, 0)
+      if (out.count > 0 && bytes + size > budget) {
+        full = true
+        break
+      }
       try {
         out.add(record)
       } catch (error) {
         if (error instanceof RecordPending) {
           pending ??= error.ready
-          stalled = true
           break
         }
         if (out.count === 0) throw error
-        return done(true)
+        full = true
+        break
       }
       bytes += size
-      s.head++
-      s.consumed = record.offset + 1n
+      last = record.offset
+      s.buffered.next()
     }
-    if (s.head > 0 && !stalled) {
-      s.records = []
-      s.head = 0
-    }
+    if (last >= 0) s.consumed = BigInt(last) + 1n
+    if (full) return done(true)
   }
   return done(bytes >= budget)
 }
@@ -145,8 +144,7 @@ export function applyFetched(
         outcome.errors.push(result.error)
       } else {
         // Appended, never replaced: records still buffered from an earlier fetch must not be dropped.
-        s.records = s.head < s.records.length ? [...s.records.slice(s.head), ...result.records] : result.records
-        s.head = 0
+        s.buffered.append(result.batches, Number(asked.offset))
         if (result.next > s.fetchOffset) s.fetchOffset = result.next
       }
     }

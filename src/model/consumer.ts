@@ -5,14 +5,23 @@ export interface TopicPartition {
   partition: number
 }
 
+/**
+ * A consumed record, as a view into the bytes it arrived in (serde/record-view.ts reads its key, value and
+ * headers): `data` holds the key at `keyStart` and the value at `valueStart`; a length of -1 is null. Offsets and
+ * timestamps are numbers (exact up to 2^53). A reader reuses one view for every record: keep nothing of it.
+ */
 export interface ConsumedRecord {
   topic: string
   partition: number
-  offset: bigint
-  timestamp: bigint
-  key: Buffer | null
-  value: Buffer | null
-  headers: ReadonlyArray<readonly [Buffer | null, Buffer | null]>
+  offset: number
+  timestamp: number
+  data: Buffer
+  keyStart: number
+  keyLength: number
+  valueStart: number
+  valueLength: number
+  headersStart: number
+  headerCount: number
 }
 
 /**

@@ -11,6 +11,7 @@ import { RestError } from '../errors/rest-error.ts'
 import { type ConsumedRecord, type RecordSink } from '../model/consumer.ts'
 import { BodyWriter } from './body-writer.ts'
 import { compactJson } from './json-text.ts'
+import { headersOf } from './record-view.ts'
 import { type SchemaCodec, SchemaDataError } from './schema-codec.ts'
 import { unframe, WireFormatError } from './wire-format.ts'
 
@@ -30,13 +31,13 @@ export interface SchemaDecoders {
 export const needsSchemas = (format: ConsumerFormat): format is SchemaConsumerFormat =>
   format !== 'binary' && format !== 'json'
 
-/** Writes one key or value (never null) of `record`; throws to refuse the record. */
-type Field = (out: BodyWriter, bytes: Buffer, record: ConsumedRecord, what: string) => void
+/** Writes one key or value (never null): `length` bytes of `record.data` from `start`; throws to refuse the record. */
+type Field = (out: BodyWriter, record: ConsumedRecord, start: number, length: number, what: string) => void
 
-const base64: Field = (out, bytes) => out.base64String(bytes)
+const base64: Field = (out, record, start, length) => out.base64String(record.data, start, start + length)
 
-const json: Field = (out, bytes, record, what) => {
-  const text = compactJson(bytes)
+const json: Field = (out, record, start, length, what) => {
+  const text = compactJson(record.data.subarray(start, start + length))
   if (!text) throw refused(record, what, 'is not JSON text in UTF-8.')
   out.bytes(text)
 }
@@ -49,10 +50,10 @@ const refused = (record: ConsumedRecord, what: string, reason: string) =>
 
 function schemaField(format: SchemaConsumerFormat, decoders: SchemaDecoders): Field {
   const protobuf = format === 'protobuf' // Protobuf frames carry message indexes after the schema id
-  return (out, bytes, record, what) => {
+  return (out, record, start, length, what) => {
     let framed
     try {
-      framed = unframe(bytes, protobuf)
+      framed = unframe(record.data.subarray(start, start + length), protobuf)
     } catch (error) {
       if (!(error instanceof WireFormatError)) throw error
       throw refused(record, what, `is not in the Confluent wire format: ${error.message}`)
@@ -97,15 +98,15 @@ export function recordWriter(format: ConsumerFormat, metadata: boolean, decoders
     let topic = topics.get(record.topic)
     if (topic === undefined) topics.set(record.topic, (topic = Buffer.from(`{"topic":${JSON.stringify(record.topic)},"key":`))) // prettier-ignore
     out.bytes(topic)
-    if (record.key === null) out.ascii('null')
-    else field(out, record.key, record, 'key')
+    if (record.keyLength < 0) out.ascii('null')
+    else field(out, record, record.keyStart, record.keyLength, 'key')
     out.ascii(',"value":')
-    if (record.value === null) out.ascii('null')
-    else field(out, record.value, record, 'value')
+    if (record.valueLength < 0) out.ascii('null')
+    else field(out, record, record.valueStart, record.valueLength, 'value')
     out.ascii(`,"partition":${record.partition},"offset":${record.offset}`)
     if (metadata) {
       out.ascii(`,"timestamp":${record.timestamp},"headers":[`)
-      record.headers.forEach(([name, value], i) => {
+      headersOf(record).forEach(([name, value], i) => {
         out.utf8(`${i > 0 ? ',' : ''}{"name":${JSON.stringify(name?.toString('utf8') ?? '')},"value":`)
         if (value === null) out.ascii('null')
         else out.base64String(value)
