@@ -8,6 +8,8 @@
 // bytes the native (SIMD) encoder is as fast, and much faster on larger values, so they go there.
 
 const NATIVE_BASE64 = 512
+// Texts and byte strings up to this long are copied in JavaScript (see ascii()).
+const SHORT = 32
 const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1')
 // The two base64 characters of each 12 bits, the first in the low byte: two of them make the little-endian Uint32
 // of the four characters of 3 bytes, stored at once.
@@ -44,8 +46,32 @@ export class BodyWriter {
 
   /** Text known to be ASCII (JSON punctuation, numbers, base64): one byte per character. */
   ascii(text: string): void {
-    this.#reserve(text.length)
-    this.#length += this.#buffer.write(text, this.#length, 'latin1')
+    const n = text.length
+    this.#reserve(n)
+    // Short texts are copied here: a native write costs more to call than it saves.
+    if (n > SHORT) {
+      this.#length += this.#buffer.write(text, this.#length, 'latin1')
+      return
+    }
+    const out = this.#buffer
+    let at = this.#length
+    for (let i = 0; i < n; i++) out[at++] = text.charCodeAt(i)
+    this.#length = at
+  }
+
+  /** A non-negative integer up to 2^53, in decimal. */
+  integer(value: number): void {
+    this.#reserve(16)
+    const out = this.#buffer
+    let digits = 1
+    for (let power = 10; power <= value; power *= 10) digits++
+    let at = this.#length + digits
+    this.#length = at
+    do {
+      const rest = Math.floor(value / 10)
+      out[--at] = 0x30 + (value - rest * 10)
+      value = rest
+    } while (value > 0)
   }
 
   /** Any text, as UTF-8. */
@@ -55,9 +81,17 @@ export class BodyWriter {
   }
 
   bytes(bytes: Uint8Array): void {
-    this.#reserve(bytes.length)
-    this.#buffer.set(bytes, this.#length)
-    this.#length += bytes.length
+    const n = bytes.length
+    this.#reserve(n)
+    if (n > SHORT) {
+      this.#buffer.set(bytes, this.#length)
+      this.#length += n
+      return
+    }
+    const out = this.#buffer
+    let at = this.#length
+    for (let i = 0; i < n; i++) out[at++] = bytes[i]
+    this.#length = at
   }
 
   /** `bytes[start, end)` as a JSON string of their base64 (standard alphabet, padded). */

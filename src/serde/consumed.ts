@@ -103,7 +103,10 @@ export function recordWriter(format: ConsumerFormat, metadata: boolean, decoders
     out.ascii(',"value":')
     if (record.valueLength < 0) out.ascii('null')
     else field(out, record, record.valueStart, record.valueLength, 'value')
-    out.ascii(`,"partition":${record.partition},"offset":${record.offset}`)
+    out.ascii(',"partition":')
+    out.integer(record.partition)
+    out.ascii(',"offset":')
+    out.integer(record.offset)
     if (metadata) {
       out.ascii(`,"timestamp":${record.timestamp},"headers":[`)
       headersOf(record).forEach(([name, value], i) => {
@@ -120,11 +123,13 @@ export function recordWriter(format: ConsumerFormat, metadata: boolean, decoders
 
 /** The body of a v2 read, `[record,...]`, its records written by `write` as they are added. */
 export class RecordsBody implements RecordSink {
-  readonly #out = new BodyWriter()
+  readonly #out: BodyWriter
   readonly #write: RecordWriter
   #count = 0
 
-  constructor(write: RecordWriter) {
+  /** `capacity`: the bytes expected (e.g. the size of the last read's body), allocated at once. */
+  constructor(write: RecordWriter, capacity?: number) {
+    this.#out = new BodyWriter(Math.max(capacity ?? 0, 16 * 1024))
     this.#write = write
     this.#out.byte(0x5b)
   }

@@ -105,3 +105,22 @@ test('base64String refuses a range outside the bytes', () => {
   assert.throws(() => out.base64String(bytes, 4, 3), RangeError)
   assert.equal(out.length, 0)
 })
+
+test('integer writes decimals exactly up to 2^53; short and long ascii texts and byte strings copy alike', () => {
+  const values = [0, 1, 9, 10, 99, 100, 12345, 2 ** 31 - 1, 2 ** 31, 2 ** 32 + 7, 1e15, 9007199254740991]
+  for (let i = 0; i < 200; i++) values.push(Math.floor(Math.random() * 2 ** (i % 54)))
+  const out = new BodyWriter(1)
+  for (const value of values) {
+    out.integer(value)
+    out.byte(0x2c)
+  }
+  assert.equal(out.finish().toString(), values.map(v => `${v},`).join(''))
+
+  const texts = ['', 'a', ',"value":', 'x'.repeat(32), 'y'.repeat(33), 'z'.repeat(500)]
+  const mixed = new BodyWriter(2)
+  for (const text of texts) {
+    mixed.ascii(text)
+    mixed.bytes(Buffer.from(text.toUpperCase()))
+  }
+  assert.equal(mixed.finish().toString(), texts.map(t => t + t.toUpperCase()).join(''))
+})
