@@ -58,6 +58,9 @@ interface Instance {
   expiresAt: number
   // Reads in progress: an instance is never expired under a waiting read (its timeout may exceed the idle one).
   reading: number
+  // The size of the last read's body: the next one is allocated at about that size at once (growing a body by
+  // doubling, a copy and a fresh allocation each time, cost as much as writing the records).
+  lastBodyBytes: number
 }
 
 export interface ConsumerService {
@@ -180,7 +183,8 @@ export function createConsumerService(
         fetchMinBytes,
         requestTimeoutMs,
         expiresAt: Date.now() + limits.instanceTimeoutMs,
-        reading: 0
+        reading: 0,
+        lastBodyBytes: 0
       })
       return { instanceId: name }
     },
@@ -215,9 +219,11 @@ export function createConsumerService(
       const minBytes = Math.max(1, instance.fetchMinBytes)
       instance.reading++
       try {
-        const body = new RecordsBody(instance.write)
+        const body = new RecordsBody(instance.write, instance.lastBodyBytes + (instance.lastBodyBytes >> 3))
         await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, body)
-        return body.finish()
+        const bytes = body.finish()
+        instance.lastBodyBytes = bytes.length
+        return bytes
       } finally {
         instance.reading--
         instance.expiresAt = Date.now() + limits.instanceTimeoutMs
