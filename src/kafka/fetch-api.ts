@@ -69,7 +69,8 @@ function parsePartition(r: Reader, path: string, errors: ErrorEntry[]): FetchedP
   return partition
 }
 
-function parser(version: number) {
+/** The parser of Fetch answers of `version` (12-17). */
+export function parser(version: number) {
   return (_correlationId: number, apiKey: number, apiVersion: number, reader: Reader): FetchResponse => {
     const errors: ErrorEntry[] = []
     const throttleTimeMs = reader.readInt32()
