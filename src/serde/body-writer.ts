@@ -4,10 +4,13 @@
 //
 // base64 is encoded in JavaScript, straight into the buffer: `bytes.toString('base64')` and a latin1 write of the
 // string cross into C++ twice and make a string per value, which made a value of 16-100 bytes cost 2.5-5 times
-// what encoding it here does (the pair was ~18 % of the proxy thread reading 100-byte values). From NATIVE_BASE64
-// bytes the native (SIMD) encoder is as fast, and much faster on larger values, so they go there.
+// what encoding it here does (the pair was ~18 % of the proxy thread reading 100-byte values). Rendering whole
+// reads, it was also faster at 1 KiB (1.1 vs 1.4 µs a record); from NATIVE_BASE64 bytes the native (SIMD) encoder
+// is as fast, and faster on larger values, so they go there.
 
-const NATIVE_BASE64 = 512
+import { type BufferPool } from '../util/buffer-pool.ts'
+
+const NATIVE_BASE64 = 2048
 // Texts and byte strings up to this long are copied in JavaScript (see ascii()).
 const SHORT = 32
 const ALPHABET = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1')
@@ -25,8 +28,12 @@ export class BodyWriter {
   #sourceView: DataView<ArrayBufferLike> = NO_SOURCE
   #source: ArrayBufferLike = NO_SOURCE.buffer
 
-  constructor(capacity = 16 * 1024) {
-    this.#buffer = Buffer.allocUnsafe(capacity)
+  readonly #pool: BufferPool | undefined
+
+  /** `pool`: where the buffer comes from, and where a buffer outgrown goes back to. */
+  constructor(capacity = 16 * 1024, pool?: BufferPool) {
+    this.#pool = pool
+    this.#buffer = pool ? pool.take(capacity) : Buffer.allocUnsafe(capacity)
     this.#view = new DataView(this.#buffer.buffer, this.#buffer.byteOffset, this.#buffer.length)
   }
 
@@ -153,10 +160,17 @@ export class BodyWriter {
     return this.#buffer.subarray(0, this.#length)
   }
 
+  /** Gives the buffer back to the pool: call it once nothing uses the writer or what finish() returned. */
+  release(): void {
+    this.#pool?.give(this.#buffer)
+  }
+
   #reserve(bytes: number): void {
     if (this.#length + bytes <= this.#buffer.length) return
-    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + bytes))
+    const size = Math.max(this.#buffer.length * 2, this.#length + bytes)
+    const grown = this.#pool ? this.#pool.take(size) : Buffer.allocUnsafe(size)
     this.#buffer.copy(grown, 0, 0, this.#length)
+    this.#pool?.give(this.#buffer)
     this.#buffer = grown
     this.#view = new DataView(grown.buffer, grown.byteOffset, grown.length)
   }

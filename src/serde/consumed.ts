@@ -9,6 +9,7 @@
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
 import { type ConsumedRecord, type RecordSink } from '../model/consumer.ts'
+import { type BufferPool } from '../util/buffer-pool.ts'
 import { BodyWriter } from './body-writer.ts'
 import { compactJson } from './json-text.ts'
 import { headersOf } from './record-view.ts'
@@ -127,9 +128,12 @@ export class RecordsBody implements RecordSink {
   readonly #write: RecordWriter
   #count = 0
 
-  /** `capacity`: the bytes expected (e.g. the size of the last read's body), allocated at once. */
-  constructor(write: RecordWriter, capacity?: number) {
-    this.#out = new BodyWriter(Math.max(capacity ?? 0, 16 * 1024))
+  /**
+   * `capacity`: the bytes expected (e.g. the size of the last read's body), allocated at once; `pool`: where the
+   * body's buffer comes from (release() gives it back).
+   */
+  constructor(write: RecordWriter, capacity?: number, pool?: BufferPool) {
+    this.#out = new BodyWriter(Math.max(capacity ?? 0, 16 * 1024), pool)
     this.#write = write
     this.#out.byte(0x5b)
   }
@@ -153,5 +157,10 @@ export class RecordsBody implements RecordSink {
   finish(): Buffer {
     this.#out.byte(0x5d)
     return this.#out.finish()
+  }
+
+  /** Gives the body's buffer back to its pool: once nothing uses finish()'s bytes any more. */
+  release(): void {
+    this.#out.release()
   }
 }

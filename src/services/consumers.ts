@@ -1,6 +1,7 @@
 // v2 consumer instances: a registry per proxy (instances live in this process only, as upstream), creation
 // rules and defaults, idle expiry, a cap on their number, and the read/commit semantics of the REST API.
 import { randomUUID } from 'node:crypto'
+import { BufferPool } from '../util/buffer-pool.ts'
 import { errors } from '../errors/codes.ts'
 import { RestError } from '../errors/rest-error.ts'
 import {
@@ -63,6 +64,15 @@ interface Instance {
   lastBodyBytes: number
 }
 
+/** A read's body; `release()` once its bytes are written out (its buffer is reused), or never. */
+export interface ReadBody {
+  bytes: Buffer
+  release: () => void
+}
+
+// Read bodies' buffers kept for reuse (util/buffer-pool.ts), across all instances.
+const bodyPoolBytes = 32 * 1024 * 1024
+
 export interface ConsumerService {
   create(group: string, request: CreateConsumerRequest): { instanceId: string }
   remove(group: string, name: string): Promise<void>
@@ -79,7 +89,7 @@ export interface ConsumerService {
     name: string,
     format: ConsumerFormat,
     options: { timeoutMs?: number; maxBytes?: number }
-  ): Promise<Buffer>
+  ): Promise<ReadBody>
   // `offsets` are the last consumed offsets (upstream semantics); without them, everything read so far.
   commit(group: string, name: string, offsets?: PartitionOffset[]): Promise<void>
   committed(group: string, name: string, partitions: TopicPartition[]): Promise<CommittedOffset[]>
@@ -101,6 +111,7 @@ export function createConsumerService(
   decoders?: SchemaDecoders
 ): ConsumerService {
   const instances = new Map<string, Instance>()
+  const bodies = new BufferPool(bodyPoolBytes)
   const keyOf = (group: string, name: string) => `${group}\u0000${name}`
 
   const touch = (group: string, name: string): Instance => {
@@ -219,11 +230,16 @@ export function createConsumerService(
       const minBytes = Math.max(1, instance.fetchMinBytes)
       instance.reading++
       try {
-        const body = new RecordsBody(instance.write, instance.lastBodyBytes + (instance.lastBodyBytes >> 3))
-        await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, body)
+        const body = new RecordsBody(instance.write, instance.lastBodyBytes + (instance.lastBodyBytes >> 3), bodies)
+        try {
+          await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, body)
+        } catch (error) {
+          body.release()
+          throw error
+        }
         const bytes = body.finish()
         instance.lastBodyBytes = bytes.length
-        return bytes
+        return { bytes, release: () => body.release() }
       } finally {
         instance.reading--
         instance.expiresAt = Date.now() + limits.instanceTimeoutMs

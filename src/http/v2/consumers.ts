@@ -144,8 +144,10 @@ export function consumerRoutes(app: FastifyInstance): void {
         timeoutMs: queryInt(request.query.timeout, 'timeout'),
         maxBytes: queryInt(request.query.max_bytes, 'max_bytes')
       })
-      // Already the JSON body, as bytes: sent as they are.
-      return reply.send(body)
+      // Already the JSON body, as bytes: sent as they are. Once they are all handed to the socket ('finish'),
+      // the buffer is reused; a response cut short leaves it to the garbage collector.
+      reply.raw.once('finish', body.release)
+      return reply.send(body.bytes)
     }
   )
 
