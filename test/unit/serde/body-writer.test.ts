@@ -55,9 +55,9 @@ test('base64String of random ranges matches Buffer#toString, from Buffers and pl
   // sources of different backing ArrayBuffers (the writer keeps a view of the last one), some at an offset in theirs
   const sources: Uint8Array[] = []
   for (let k = 0; k < 4; k++) {
-    const bytes = Buffer.alloc(2500 + k)
+    const bytes = Buffer.alloc(4500 + k)
     for (let i = 0; i < bytes.length; i++) bytes[i] = next(256)
-    sources.push(bytes, bytes.subarray(k + 1), new Uint8Array(bytes.buffer, bytes.byteOffset + 3 + k, 2000))
+    sources.push(bytes, bytes.subarray(k + 1), new Uint8Array(bytes.buffer, bytes.byteOffset + 3 + k, 4000))
   }
   sources.push(new Uint8Array(Array.from({ length: 40 }, () => next(256)))) // small enough to live on the V8 heap
   for (let round = 0; round < 30; round++) {
@@ -65,8 +65,8 @@ test('base64String of random ranges matches Buffer#toString, from Buffers and pl
     let expected = ''
     for (let n = 0; n < 200; n++) {
       const bytes = sources[next(sources.length)]
-      // mostly the JavaScript encoder (< 512 bytes), sometimes the native one
-      const length = Math.min(bytes.length, n % 20 === 0 ? next(2000) : next(301))
+      // mostly the JavaScript encoder (< 2048 bytes), sometimes the native one
+      const length = Math.min(bytes.length, n % 20 === 0 ? next(4000) : next(301))
       const start = next(bytes.length - length + 1)
       if (n % 10 === 0 && start === 0 && length === bytes.length) out.base64String(bytes)
       else out.base64String(bytes, start, start + length)
@@ -80,7 +80,7 @@ test('base64String of random ranges matches Buffer#toString, from Buffers and pl
 test('base64String grows a buffer that is near full, keeping what was written', () => {
   const next = random(42)
   const value = Buffer.from(Array.from({ length: 1500 }, () => next(256)))
-  for (const length of [0, 1, 2, 3, 47, 48, 100, 511, 512, 1500]) {
+  for (const length of [0, 1, 2, 3, 47, 48, 100, 511, 512, 1500, 2047, 2048, 3000]) {
     for (let free = 0; free <= 10; free++) {
       const capacity = 64
       const out = new BodyWriter(capacity)
