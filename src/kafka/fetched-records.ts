@@ -14,7 +14,7 @@ import { keyOf, readVarInt, readVarLong, varintEnd } from '../serde/record-view.
 import { errorNameOf } from './errors.ts'
 import { PartitionError } from './group-offsets.ts'
 
-/** A record batch of a Fetch answer (magic 2), its records still encoded in `data` from `start`. */
+/** A record batch of a Fetch answer (magic 2), its records still encoded: `data` holds them and nothing else. */
 export interface RawBatch {
   firstOffset: bigint
   // firstOffset as a number
@@ -26,7 +26,6 @@ export interface RawBatch {
   maxTimestamp: number
   count: number
   data: Buffer
-  start: number
   // Records before this offset were not asked for (set when a cursor takes the batch).
   from: number
   // The client's read_committed filter reads the first record's key of control batches (the marker type); other
@@ -84,7 +83,6 @@ export function readBatches(bytes: Buffer): RawBatch[] {
       maxTimestamp: Number(bytes.readBigInt64BE(at + 35)),
       count: bytes.readInt32BE(at + 57),
       data,
-      start: 0,
       from: -1,
       records: []
     }
@@ -165,7 +163,7 @@ export class RecordCursor {
     } else {
       this.#batches = batches
       this.#left = batches.length > 0 ? batches[0].count : 0
-      this.#at = batches.length > 0 ? batches[0].start : 0
+      this.#at = 0
     }
     this.#batch = 0
   }
@@ -191,7 +189,7 @@ export class RecordCursor {
       if (this.#left === 0 || batch.attributes & IS_CONTROL) {
         if (++this.#batch < this.#batches.length) {
           this.#left = this.#batches[this.#batch].count
-          this.#at = this.#batches[this.#batch].start
+          this.#at = 0
         } else {
           this.#batches = []
           this.#batch = 0
