@@ -10,7 +10,8 @@
 // short by the answer's size limit is left for the next fetch.
 import { compressionsAlgorithmsByBitmask } from '@platformatic/kafka'
 import { type ConsumedRecord } from '../model/consumer.ts'
-import { keyOf, readVarInt, readVarLong, varintEnd } from '../serde/record-view.ts'
+import { keyOf } from '../serde/record-view.ts'
+import { readVarInt, readVarLong, varintEnd } from '../serde/varint.ts'
 import { errorNameOf } from './errors.ts'
 import { PartitionError } from './group-offsets.ts'
 

@@ -5,6 +5,7 @@
 //               level, the index of the message among its siblings); an array of zig-zag varints prefixed by its
 //               length, the common [0] (first top-level message) shortened to the single byte 0x00
 //   rest        the payload (Avro binary, Protobuf binary, or JSON text)
+import { readVarInt, varintEnd } from './varint.ts'
 
 export const MAGIC_BYTE = 0
 const HEADER_BYTES = 5
@@ -75,7 +76,8 @@ export function decodeMessageIndexes(bytes: Buffer, offset: number): { indexes: 
   return { indexes, next: position }
 }
 
-// Java's ByteUtils.writeVarint/readVarint: 32-bit zig-zag, at most 5 bytes.
+// Java's ByteUtils.writeVarint/readVarint: 32-bit zig-zag, at most 5 bytes; reading refuses what varint.ts lets
+// pass (bytes that end inside the varint, or a fifth byte that says more follow).
 function writeZigZag(out: number[], value: number): void {
   let v = ((value << 1) ^ (value >> 31)) >>> 0
   while (v > 0x7f) {
@@ -86,12 +88,9 @@ function writeZigZag(out: number[], value: number): void {
 }
 
 function readZigZag(bytes: Buffer, offset: number): { value: number; next: number } {
-  let raw = 0
-  for (let i = 0; i < 5; i++) {
-    if (offset + i >= bytes.length) throw new WireFormatError('Truncated message indexes in a Protobuf record')
-    const byte = bytes[offset + i]
-    raw |= (byte & 0x7f) << (7 * i)
-    if ((byte & 0x80) === 0) return { value: (raw >>> 1) ^ -(raw & 1), next: offset + i + 1 }
-  }
-  throw new WireFormatError('Invalid varint in the message indexes of a Protobuf record')
+  const value = readVarInt(bytes, offset)
+  const next = varintEnd()
+  if (next > bytes.length) throw new WireFormatError('Truncated message indexes in a Protobuf record')
+  if (bytes[next - 1] & 0x80) throw new WireFormatError('Invalid varint in the message indexes of a Protobuf record')
+  return { value, next }
 }
