@@ -143,20 +143,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('baseUrl', createBaseUrlResolver(config))
   app.addHook('onClose', backend.close)
 
-  // One line per request, after the response is sent.
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10
-      },
-      'request'
-    )
-    done()
-  })
-
   installFallbacks(app, config.debug)
   installMediaTypes(app)
   const budget = new ByteBudget(config['produce.inflight.max.bytes'])

@@ -271,3 +271,19 @@ test('an unexpected failure is a 500 in Confluent form; debug appends the cause'
   assert.equal(res.statusCode, 500)
   assert.deepEqual(res.json(), { error_code: 500, message: 'Internal Server Error' })
 })
+
+test('each request is logged once, after its response', async t => {
+  const lines: Record<string, unknown>[] = []
+  const stream = { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) }
+  const { config } = loadConfig({ overrides: { 'bootstrap.servers': 'unused:9092' } })
+  const instance = await buildApp(config, {
+    services: { metadata: fake, produce: unusedProduce, ...unusedAdmin },
+    logger: { level: 'info', stream }
+  })
+  t.after(() => instance.close())
+  const res = await instance.inject({ method: 'GET', url: '/topics' })
+  assert.equal(res.statusCode, 200)
+  const requests = lines.filter(l => l.msg === 'request')
+  assert.equal(requests.length, 1, JSON.stringify(lines))
+  assert.deepEqual([requests[0].method, requests[0].url, requests[0].status], ['GET', '/topics', 200])
+})
