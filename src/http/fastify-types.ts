@@ -17,6 +17,9 @@ declare module 'fastify' {
     // The response media type chosen from Accept (empty when the route declares none). Error bodies keep it
     // when it is an embedded type: fastify drops the reply's content type before the error handler runs.
     negotiatedType: string
+    // Whether the JSON body's text has a backslash; without one, every string in it is written back to JSON as
+    // its characters in quotes (serde/embedded.ts encodeJson).
+    bodyHasEscapes: boolean
   }
   interface FastifyInstance {
     services: Services

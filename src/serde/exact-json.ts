@@ -1,9 +1,9 @@
 // JSON request data with integers beyond 2^53 kept exact, as Jackson keeps them upstream: a 64-bit id sent as a
 // JSON number must reach Kafka with every digit (an Avro long, a Protobuf int64, a JSON record). JSON.parse turns
 // such a number into the nearest double; here it becomes a BigInt, which the codecs take as they take numbers.
-// Only texts with a run of 16 digits can hold one, so every other text keeps the plain JSON.parse.
-
-const longDigits = /\d{16}/
+// The plain JSON.parse runs first; only a result holding an integer it may have rounded is parsed again with a
+// reviver. Looking at the parsed values costs a few nanoseconds per value; scanning the text for long digit runs
+// cost more than the parse itself (it is mostly strings).
 
 // JSON.parse's reviver sees each number's source text (Node 21+).
 type Reviver = (key: string, value: unknown, context?: { source?: string }) => unknown
@@ -13,14 +13,47 @@ const keepIntegers: Reviver = (_key, value, context) =>
     ? BigInt(context.source)
     : value
 
-/** Whether `text` may hold an integer JSON.parse would round: parse it with parseExact then. */
-export const mayHoldBigIntegers = (text: string): boolean => longDigits.test(text)
+const ROUNDED = 1
+const PROTO = 2
 
-/** JSON.parse, but integers beyond 2^53 as BigInt. Throws SyntaxError as JSON.parse does. */
-export function parseExact(text: string): unknown {
-  return mayHoldBigIntegers(text)
-    ? JSON.parse(text, keepIntegers as Parameters<typeof JSON.parse>[1])
-    : JSON.parse(text)
+const rounded = (value: unknown): number =>
+  typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) ? ROUNDED : 0
+
+// ROUNDED when `root` holds an integer JSON.parse may have rounded, PROTO when an object has an own "__proto__"
+// key. Iterative: JSON.parse takes any depth, so a recursive walk could overflow the stack on a hostile body.
+function inspect(root: unknown): number {
+  if (typeof root !== 'object' || root === null) return rounded(root)
+  let found = 0
+  const stack: object[] = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const value: unknown = node[i]
+        if (typeof value === 'object' && value !== null) stack.push(value)
+        else found |= rounded(value)
+      }
+    } else {
+      if (Object.hasOwn(node, '__proto__')) found |= PROTO
+      for (const key in node) {
+        const value: unknown = (node as Record<string, unknown>)[key]
+        if (typeof value === 'object' && value !== null) stack.push(value)
+        else found |= rounded(value)
+      }
+    }
+  }
+  return found
+}
+
+/**
+ * JSON.parse, but integers beyond 2^53 as BigInt. Throws SyntaxError as JSON.parse does, and also, with
+ * `refuseProto`, for an object with a "__proto__" key (request bodies: fastify's parser refuses those too).
+ */
+export function parseExact(text: string, refuseProto = false): unknown {
+  const value: unknown = JSON.parse(text)
+  const found = inspect(value)
+  if (refuseProto && found & PROTO) throw new SyntaxError('Object contains forbidden prototype property')
+  return found & ROUNDED ? JSON.parse(text, keepIntegers as Parameters<typeof JSON.parse>[1]) : value
 }
 
 const { rawJSON } = JSON as unknown as { rawJSON: (text: string) => unknown }

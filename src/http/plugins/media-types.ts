@@ -1,15 +1,17 @@
 // Content negotiation in Jersey's order: the request Content-Type first (415, with a JSON error body), then
 // Accept (406, with no body). Runs in onRequest, before the body is read, so a refused request costs nothing.
-import { type FastifyInstance } from 'fastify'
+import { errorCodes, type FastifyInstance } from 'fastify'
 import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { essence, jsonBodyTypes, negotiate, setJsonType } from '../media.ts'
-import { mayHoldBigIntegers, parseExact } from '../../serde/exact-json.ts'
+import { parseExact } from '../../serde/exact-json.ts'
+
+const invalidJson = errorCodes.FST_ERR_CTP_INVALID_JSON_BODY
 
 export function installMediaTypes(app: FastifyInstance): void {
   // Only JSON bodies exist in this API: drop fastify's text/plain parser and parse every JSON-ish type alike.
   app.removeAllContentTypeParsers()
-  const parseJson = app.getDefaultJsonParser('error', 'ignore')
+  app.decorateRequest('bodyHasEscapes', true)
   app.addContentTypeParser(jsonBodyTypes as string[], { parseAs: 'string' }, (request, body, done) => {
     // An empty body is "no body" (the routes answer it with their own 422), not a JSON syntax error.
     const text = body as string
@@ -17,11 +19,16 @@ export function installMediaTypes(app: FastifyInstance): void {
       done(null, undefined)
       return
     }
-    // fastify's parser checks the text (and refuses __proto__ keys); one that may hold integers beyond 2^53 is
-    // read again keeping them exact
-    void parseJson(request, text, (error, value) =>
-      error || !mayHoldBigIntegers(text) ? done(error, value) : done(null, parseExact(text))
-    )
+    // As fastify's own parser answers: any syntax error, or a "__proto__" key, is "not valid JSON" (400).
+    let value: unknown
+    try {
+      value = parseExact(text, true)
+    } catch {
+      done(new invalidJson(), undefined)
+      return
+    }
+    request.bodyHasEscapes = text.includes('\\')
+    done(null, value)
   })
 
   app.decorateRequest('negotiatedType', '')

@@ -7,7 +7,7 @@
 // The whole request is validated before anything is written: 422 for no/empty records or unknown fields, 400 for
 // bad base64 or types, 404/40402 for a partition the topic does not have. Per-record Kafka failures are data in
 // the response (error_code 40101/40301/50003/50002); HTTP 401/403 if any record failed authn/authz.
-import { type FastifyInstance } from 'fastify'
+import { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { type OutgoingRecord, type RecordResult } from '../../model/produce.ts'
@@ -33,21 +33,22 @@ const schemaFormatOf = new Map<string, SchemaFormat>([
 
 const bad = (message: string) => new RestError(errors.badRequest, `Bad Request: ${message}`)
 
-function encode(format: Format, data: unknown, where: string): Buffer | null {
+function encode(format: Format, data: unknown, where: string, escapes: boolean): Buffer | null {
   if (data === null || data === undefined) return null
-  if (format === 'json') return encodeJson(data)
+  if (format === 'json') return encodeJson(data, escapes)
   if (typeof data !== 'string') throw bad(`${where} must be a base64 string`)
   const bytes = decodeBase64(data)
   if (!bytes) throw bad(`${where} is not a valid base64 string`)
   return bytes
 }
 
-export function parseRecords(format: Format, body: unknown): OutgoingRecord[] {
+// `escapes`: whether the body's text had a backslash (see encodeJson).
+export function parseRecords(format: Format, body: unknown, escapes = true): OutgoingRecord[] {
   return recordList(body, ['records']).records.map((record: unknown, i) => {
     const { key, value, partition } = recordParts(record, i)
     const out: OutgoingRecord = {
-      key: encode(format, key, `records[${i}].key`),
-      value: encode(format, value, `records[${i}].value`)
+      key: encode(format, key, `records[${i}].key`, escapes),
+      value: encode(format, value, `records[${i}].value`, escapes)
     }
     if (partition !== undefined) out.partition = partition
     return out
@@ -91,13 +92,15 @@ export function produceRoutes(app: FastifyInstance): void {
 
   // Serializes the whole request (nothing is written when any record fails), checks explicit partitions against
   // the topic, then produces.
-  const run = async (contentType: string | undefined, topic: string, body: unknown, pathPartition?: number) => {
-    const type = essence(contentType)
+  const run = async (request: FastifyRequest<TopicParams>, pathPartition?: number) => {
+    const { body } = request
+    const topic = request.params.topic
+    const type = essence(request.headers['content-type'])
     const schemaFormat = schemaFormatOf.get(type)
     let records: OutgoingRecord[]
     let schemaIds: { key: number | null; value: number | null } | undefined
     if (schemaFormat) ({ records, schemaIds } = await serializeSchemaRecords(schemas, topic, schemaFormat, body))
-    else records = parseRecords(formatOf[type] ?? 'binary', body)
+    else records = parseRecords(formatOf[type] ?? 'binary', body, request.bodyHasEscapes)
     if (pathPartition !== undefined) for (const r of records) r.partition ??= pathPartition
     // Explicit partitions are checked against the topic before anything is written.
     const explicit = records.some(r => r.partition !== undefined)
@@ -125,7 +128,7 @@ export function produceRoutes(app: FastifyInstance): void {
       }
     },
     async (request, reply) => {
-      const { status, body } = await run(request.headers['content-type'], request.params.topic, request.body)
+      const { status, body } = await run(request)
       return reply.code(status).send(body)
     }
   )
@@ -135,7 +138,7 @@ export function produceRoutes(app: FastifyInstance): void {
     { config: { produces, consumes: [mediaTypes.binaryV2, mediaTypes.jsonV2, ...schemaTypes], admit: true } },
     async (request, reply) => {
       const partition = intParam(request.params.partition)
-      const { status, body } = await run(request.headers['content-type'], request.params.topic, request.body, partition)
+      const { status, body } = await run(request, partition)
       return reply.code(status).send(body)
     }
   )

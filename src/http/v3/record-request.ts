@@ -39,7 +39,8 @@ const unrecognized = (field: string) => new RestError(errors.badRequest, `Unreco
 function side(
   spec: unknown,
   which: 'key' | 'value',
-  schemas: boolean
+  schemas: boolean,
+  escapes: boolean
 ): { bytes: Buffer | null; report: SideReport } | SchemaSide {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw bad(`${which} must be an object`)
   for (const field of Object.keys(spec)) if (!specFields.has(field)) throw unrecognized(field)
@@ -60,7 +61,7 @@ function side(
   }
   let bytes: Buffer | null = null
   if (data !== undefined && data !== null) {
-    if (type === 'JSON') bytes = encodeJson(data)
+    if (type === 'JSON') bytes = encodeJson(data, escapes)
     else if (typeof data !== 'string')
       throw bad(`data=${JSON.stringify(data)} is not a ${type === 'BINARY' ? 'base64 ' : ''}string.`)
     else if (type === 'STRING') bytes = Buffer.from(data)
@@ -90,8 +91,14 @@ function headersOf(value: unknown): [string, Buffer | null][] {
 }
 
 // Throws a RestError for an invalid request; `extraFields` are allowed besides the record's own (batch ids);
-// `schemas`: a Schema Registry is configured (else schema'd sides answer 42206).
-export function parseRecordRequest(input: unknown, extraFields: readonly string[] = [], schemas = false): ParsedRecord {
+// `schemas`: a Schema Registry is configured (else schema'd sides answer 42206); `escapes`: whether the JSON text
+// of `input` had a backslash (see encodeJson).
+export function parseRecordRequest(
+  input: unknown,
+  extraFields: readonly string[] = [],
+  schemas = false,
+  escapes = true
+): ParsedRecord {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw bad('a record must be a JSON object')
   const fields = input as Record<string, unknown>
   for (const field of Object.keys(fields))
@@ -111,7 +118,7 @@ export function parseRecordRequest(input: unknown, extraFields: readonly string[
     record.timestamp = ms
   }
   if (key !== undefined && key !== null) {
-    const k = side(key, 'key', schemas)
+    const k = side(key, 'key', schemas, escapes)
     if ('spec' in k) parsed.schemaKey = k
     else {
       record.key = k.bytes
@@ -119,7 +126,7 @@ export function parseRecordRequest(input: unknown, extraFields: readonly string[
     }
   }
   if (value !== undefined && value !== null) {
-    const v = side(value, 'value', schemas)
+    const v = side(value, 'value', schemas, escapes)
     if ('spec' in v) parsed.schemaValue = v
     else {
       record.value = v.bytes

@@ -120,7 +120,7 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
         let parsed = parsePlainRecord(text)
         if (!parsed) {
           try {
-            parsed = parseRecordRequest(parseExact(text), [], schemas !== undefined)
+            parsed = parseRecordRequest(parseExact(text), [], schemas !== undefined, text.includes('\\'))
           } catch (error) {
             const rest = error instanceof RestError ? error : new RestError(errors.badRequest, (error as Error).message)
             reports.emit(errorLine(rest), bytes)
@@ -198,7 +198,7 @@ export function recordsRoutes(app: FastifyInstance, options: RecordsOptions): vo
           if (options.rateLimiter && !options.rateLimiter.admit(clusterId, JSON.stringify(entry).length)) {
             return rateLimited
           }
-          return parseRecordRequest(entry, ['id'], schemas !== undefined)
+          return parseRecordRequest(entry, ['id'], schemas !== undefined, request.bodyHasEscapes)
         } catch (error) {
           return error as RestError
         }

@@ -16,3 +16,15 @@ test('integers beyond 2^53 parse as BigInt and print with every digit; other num
   assert.equal(stringifyExact({ a: [1n, 'x'] }), '{"a":[1,"x"]}')
   assert.throws(() => parseExact('{"id":12345678901234567890'), SyntaxError)
 })
+
+test('only integers beyond 2^53 trigger the exact parse, wherever they sit; "__proto__" keys are refused on request', () => {
+  const deep = `${'['.repeat(100000)}1${']'.repeat(100000)}`
+  assert.doesNotThrow(() => parseExact(deep))
+  assert.deepEqual(parseExact('[{"a":[1,{"b":9007199254740993}]}]'), [{ a: [1, { b: 9007199254740993n }] }])
+  assert.deepEqual(parseExact('{"s":"12345678901234567890","n":1e20}'), { s: '12345678901234567890', n: 1e20 })
+  assert.deepEqual(parseExact('{"a":{"__proto__":1}}'), JSON.parse('{"a":{"__proto__":1}}'))
+  for (const text of ['{"__proto__":{"x":1}}', '[{"a":{"\\u005f_proto__":null}}]']) {
+    assert.throws(() => parseExact(text, true), SyntaxError, text)
+  }
+  assert.doesNotThrow(() => parseExact('{"constructor":{"prototype":1},"proto":"__proto__"}', true))
+})
