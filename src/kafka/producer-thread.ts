@@ -22,7 +22,7 @@ export interface PartitionOffset {
 }
 
 export type ProducerRequest =
-  | { op: 'send'; id: number; topics: string[]; buffer: ArrayBuffer }
+  | { op: 'send'; id: number; topics: string[]; buffer: ArrayBuffer; length: number }
   | { op: 'metadata'; id: number; topic: string }
   | { op: 'close'; id: number }
 
@@ -99,8 +99,8 @@ export class ProducerThread {
 
   /** Sends `records` (packed sizes adding up to `bytes`); never rejects. */
   async send(records: readonly PackedRecord[], bytes: number): Promise<SendOutcome> {
-    const { topics, buffer } = pack(records, bytes)
-    const reply = await this.#call({ op: 'send', id: this.#nextId++, topics, buffer }, [buffer])
+    const { topics, buffer, length } = pack(records, bytes)
+    const reply = await this.#call({ op: 'send', id: this.#nextId++, topics, buffer, length }, [buffer])
     if (!reply || !('offsets' in reply)) return { offsets: [], fallback: stopped() }
     return {
       offsets: reply.offsets,

@@ -14,6 +14,7 @@ import {
   type ProducerRequest,
   type ThreadSettings
 } from './producer-thread.ts'
+import { runMessages, type RunMessage, useRecordRuns } from './produce-api.ts'
 import { unpack } from './record-pack.ts'
 
 const { settings, tuning } = workerData as ThreadSettings
@@ -39,6 +40,7 @@ const producers = Array.from(
       autocreateTopics: true
     })
 )
+for (const producer of producers) useRecordRuns(producer)
 
 const port = parentPort!
 const reply = (message: ProducerReply) => port.postMessage(message)
@@ -49,7 +51,7 @@ const plain = (error: RestError): PlainError => ({
 })
 
 port.on('message', (request: ProducerRequest) => {
-  if (request.op === 'send') send(request.id, request.topics, request.buffer)
+  if (request.op === 'send') send(request.id, request.topics, request.buffer, request.length)
   else if (request.op === 'metadata') void partitions(request.id, request.topic)
   else
     void Promise.allSettled(producers.map(p => p.close())).finally(() => {
@@ -61,22 +63,10 @@ port.on('message', (request: ProducerRequest) => {
 type Messages = Parameters<Producer['send']>[0]['messages']
 type Outcome = { offsets: PartitionOffset[]; failures?: [string, PlainError][] }
 
-function send(id: number, topics: string[], buffer: ArrayBuffer): void {
-  const messages = unpack(topics, buffer).map(r => ({
-    topic: r.topic,
-    partition: r.partition,
-    key: r.key ?? undefined,
-    value: r.value ?? undefined,
-    // Null header values are fine on the wire (length -1); the library's type just does not admit them.
-    headers: r.headers && new Map(r.headers.map(([name, value]) => [name, value ?? undefined])),
-    timestamp: BigInt(r.timestamp)
-  })) as Messages
+function send(id: number, topics: string[], buffer: ArrayBuffer, length: number): void {
   const n = producers.length
-  let groups: Messages[] = [messages]
-  if (n > 1) {
-    groups = producers.map(() => [])
-    for (const message of messages) groups[message.partition! % n].push(message)
-  }
+  const groups: RunMessage[][] = producers.map(() => [])
+  for (const run of unpack(topics, buffer, length)) runMessages(run, groups[run.partition % n])
   const sends: Promise<Outcome>[] = []
   groups.forEach((group, i) => {
     if (group.length > 0) sends.push(sendGroup(producers[i], group))
