@@ -37,6 +37,11 @@ export class ProducePipeline {
   readonly #sticky = new Map<string, number>()
   // Partition counts seen recently: the produce path asks for every record, the broker only every few seconds.
   readonly #counts = new Map<string, { count: number; until: number }>()
+  // The last answer of #knownCount, while it holds: streams ask once per record, for one topic.
+  #lastTopic = ''
+  #lastCount = 0
+  #lastUntil = 0
+  #lastChecked = 0
 
   constructor(settings: KafkaClientSettings, tuning: ProducerTuningSettings) {
     this.#tuning = tuning
@@ -81,8 +86,19 @@ export class ProducePipeline {
   }
 
   #knownCount(topic: string): number | undefined {
+    // The clock is read at most once per 64 asks for the same topic (a stream's records come in bursts).
+    if (topic === this.#lastTopic && (++this.#lastChecked & 63) !== 0) return this.#lastCount
+    const now = Date.now()
+    if (topic === this.#lastTopic && this.#lastUntil > now) return this.#lastCount
     const known = this.#counts.get(topic)
-    return known && known.until > Date.now() ? known.count : undefined
+    if (!known || known.until <= now) {
+      this.#lastTopic = ''
+      return undefined
+    }
+    this.#lastTopic = topic
+    this.#lastCount = known.count
+    this.#lastUntil = known.until
+    return known.count
   }
 
   #enqueue(topic: string, count: number, record: OutgoingRecord, done: (result: RecordResult) => void): void {
@@ -95,8 +111,8 @@ export class ProducePipeline {
     } else if (record.key) {
       partition = keyPartition(record.key, count)
     } else {
-      partition = this.#sticky.get(topic) ?? Math.floor(Math.random() * count)
-      this.#sticky.set(topic, partition)
+      partition = this.#sticky.get(topic)
+      if (partition === undefined) this.#sticky.set(topic, (partition = Math.floor(Math.random() * count)))
     }
     let size = recordOverhead + (record.key?.length ?? 0) + (record.value?.length ?? 0)
     let headers: [Buffer, Buffer | null][] | undefined
