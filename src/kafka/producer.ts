@@ -35,6 +35,8 @@ export class ProducePipeline {
   #timer: NodeJS.Timeout | undefined
   #immediate: NodeJS.Immediate | undefined
   readonly #sticky = new Map<string, number>()
+  // Sends in flight per pooled producer (partition modulo the pool size, as the producer thread routes them).
+  readonly #busy: number[]
   // Partition counts seen recently: the produce path asks for every record, the broker only every few seconds.
   readonly #counts = new Map<string, { count: number; until: number }>()
   // The last answer of #knownCount, while it holds: streams ask once per record, for one topic.
@@ -45,6 +47,7 @@ export class ProducePipeline {
 
   constructor(settings: KafkaClientSettings, tuning: ProducerTuningSettings) {
     this.#tuning = tuning
+    this.#busy = new Array<number>(Math.max(1, tuning.poolSize)).fill(0)
     this.#thread = new ProducerThread(settings, tuning)
   }
 
@@ -112,7 +115,7 @@ export class ProducePipeline {
       partition = keyPartition(record.key, count)
     } else {
       partition = this.#sticky.get(topic)
-      if (partition === undefined) this.#sticky.set(topic, (partition = Math.floor(Math.random() * count)))
+      if (partition === undefined) this.#sticky.set(topic, (partition = this.#idlePartition(count)))
     }
     let size = recordOverhead + (record.key?.length ?? 0) + (record.value?.length ?? 0)
     let headers: [Buffer, Buffer | null][] | undefined
@@ -149,6 +152,19 @@ export class ProducePipeline {
     this.#schedule()
   }
 
+  // A partition for the next run of null-key records, uniformly at random among those whose producer has no
+  // send in flight (any when all are busy): its send goes out at once instead of queueing behind another one
+  // on the same connection. Like Kafka's adaptive sticky partitioner (KIP-794), which also avoids busy brokers.
+  #idlePartition(count: number): number {
+    const start = Math.floor(Math.random() * count)
+    const pool = this.#busy.length
+    for (let i = 0; i < count; i++) {
+      const partition = (start + i) % count
+      if (this.#busy[partition % pool] === 0) return partition
+    }
+    return start
+  }
+
   #schedule(): void {
     if (this.#inFlight >= maxInFlight) return // the completing send flushes
     if (this.#pendingBytes >= this.#tuning.batchBytes) {
@@ -175,7 +191,15 @@ export class ProducePipeline {
     this.#pendingBytes = 0
     this.#packedBytes = 0
     // A new batch moves null-key records of these topics to a new partition (Java's sticky partitioner).
-    for (const { topic } of batch) this.#sticky.delete(topic)
+    const pool = this.#busy.length
+    const producers = new Set<number>()
+    let lastTopic: string | undefined
+    let lastPartition = -1
+    for (const { topic, partition } of batch) {
+      if (topic !== lastTopic) this.#sticky.delete((lastTopic = topic))
+      if (partition !== lastPartition) producers.add((lastPartition = partition) % pool)
+    }
+    for (const p of producers) this.#busy[p]++
     this.#inFlight++
     withDeadline(this.#thread.send(batch, bytes), this.#tuning.deliveryTimeoutMs + threadGraceMs, 'produce')
       .then(
@@ -183,6 +207,7 @@ export class ProducePipeline {
         (error: unknown) => settle(batch, { offsets: [], fallback: error as RestError })
       )
       .finally(() => {
+        for (const p of producers) this.#busy[p]--
         this.#inFlight--
         if (this.#pending.length > 0) this.#schedule()
       })

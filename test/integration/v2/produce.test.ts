@@ -159,3 +159,44 @@ test('an unknown topic fails every record with 50003 within the bounded wait', a
   }
   assert.deepEqual(res.json(), { offsets: [failure, failure], key_schema_id: null, value_schema_id: null })
 })
+
+test('json produce: strings reach Kafka as compact JSON, with and without escapes in the body', async t => {
+  const topic = await createTopic(t)
+  const app = await startProxy(t)
+  const plain = ['plain é 日本 😀', 'a/b', '']
+  const escaped = ['quote " backslash \\ control \u0001 tab \t', '\u00e9 written as an escape']
+  for (const values of [plain, escaped]) {
+    const body = JSON.stringify({ records: values.map(value => ({ value })) })
+    assert.equal(body.includes('\\'), values === escaped)
+    const res = await app.inject({ method: 'POST', url: `/topics/${topic}`, headers: { 'content-type': JSON_V2 }, payload: body }) // prettier-ignore
+    assert.equal(res.statusCode, 200, res.body)
+  }
+  // The escape of é in the body is not kept: Kafka gets the character, as JSON.stringify writes it.
+  const unicodeEscape = '{"records":[{"value":"\\u00e9"}]}'
+  const res = await app.inject({ method: 'POST', url: `/topics/${topic}`, headers: { 'content-type': JSON_V2 }, payload: unicodeEscape }) // prettier-ignore
+  assert.equal(res.statusCode, 200, res.body)
+  const messages = await consumeAll(topic, 6)
+  assert.deepEqual(
+    messages.map(m => m.value.toString()),
+    [...plain, ...escaped, 'é'].map(v => JSON.stringify(v))
+  )
+})
+
+test('records without a key: each send sticks to one partition, and sends spread over the partitions', async t => {
+  const topic = await createTopic(t, { partitions: 6 })
+  const app = await startProxy(t)
+  const used = new Set<number>()
+  for (let i = 0; i < 30; i++) {
+    const res = await post(app, `/topics/${topic}`, BINARY, {
+      records: [1, 2, 3].map(n => ({ value: b64(`${i}-${n}`) }))
+    })
+    assert.equal(res.statusCode, 200)
+    const partitions = new Set(res.json().offsets.map((o: { partition: number }) => o.partition))
+    assert.equal(partitions.size, 1, res.body)
+    used.add([...partitions][0] as number)
+  }
+  // 30 sends over 6 partitions: all on fewer than 4 is vanishingly unlikely with a uniform choice.
+  assert.ok(used.size >= 4, `partitions used: ${[...used].join(',')}`)
+  const messages = await consumeAll(topic, 90)
+  assert.equal(messages.length, 90)
+})
