@@ -14,7 +14,7 @@ import {
   type ProducerRequest,
   type ThreadSettings
 } from './producer-thread.ts'
-import { runMessages, type RunMessage, useRecordRuns } from './produce-api.ts'
+import { runMessage, type RunMessage, useRecordRuns } from './produce-api.ts'
 import { unpack } from './record-pack.ts'
 
 const { settings, tuning } = workerData as ThreadSettings
@@ -66,7 +66,7 @@ type Outcome = { offsets: PartitionOffset[]; failures?: [string, PlainError][] }
 function send(id: number, topics: string[], buffer: ArrayBuffer, length: number): void {
   const n = producers.length
   const groups: RunMessage[][] = producers.map(() => [])
-  for (const run of unpack(topics, buffer, length)) runMessages(run, groups[run.partition % n])
+  for (const run of unpack(topics, buffer, length)) groups[run.partition % n].push(runMessage(run))
   const sends: Promise<Outcome>[] = []
   groups.forEach((group, i) => {
     if (group.length > 0) sends.push(sendGroup(producers[i], group))

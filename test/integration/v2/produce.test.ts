@@ -200,3 +200,32 @@ test('records without a key: each send sticks to one partition, and sends spread
   const messages = await consumeAll(topic, 90)
   assert.equal(messages.length, 90)
 })
+
+test('concurrent requests to one partition: every record acknowledged once, offsets unique and in request order', async t => {
+  const topic = await createTopic(t, { partitions: 1 })
+  const app = await startProxy(t)
+  const requests = 40
+  const perRequest = 25
+  const responses = await Promise.all(
+    Array.from({ length: requests }, (_, r) =>
+      post(app, `/topics/${topic}`, BINARY, {
+        records: Array.from({ length: perRequest }, (_, i) => ({ value: b64(`${r}-${i}`) }))
+      })
+    )
+  )
+  const offsets = new Map<string, number>()
+  responses.forEach((res, r) => {
+    assert.equal(res.statusCode, 200, res.body)
+    const reported = res.json().offsets as { offset: number; error_code: null }[]
+    reported.forEach((o, i) => {
+      assert.equal(o.error_code, null)
+      if (i > 0) assert.ok(o.offset > reported[i - 1].offset)
+      offsets.set(`${r}-${i}`, o.offset)
+    })
+  })
+  assert.equal(new Set(offsets.values()).size, requests * perRequest)
+  // Kafka holds exactly those records (idempotent sequence numbers accepted, nothing doubled), where reported.
+  const messages = await consumeAll(topic, requests * perRequest)
+  assert.equal(messages.length, requests * perRequest)
+  for (const m of messages) assert.equal(BigInt(offsets.get(m.value.toString())!), m.offset)
+})

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { crc32c, Reader, readRecordsBatch } from '@platformatic/kafka'
-import { runBatch, runMessages, type RunMessage } from '../../../src/kafka/produce-api.ts'
+import { incremented, runBatch, runMessage, type RunMessage, runsOf } from '../../../src/kafka/produce-api.ts'
 import { pack, packedSize, type PackedRecord, unpack } from '../../../src/kafka/record-pack.ts'
 
 const records: PackedRecord[] = [
@@ -34,8 +34,12 @@ function packed(list: PackedRecord[]) {
   return unpack(topics, buffer, length)
 }
 
-function decode(messages: RunMessage[], options: Parameters<typeof runBatch>[1]) {
-  const [header, body] = runBatch(messages, options)
+type Options = Parameters<typeof runBatch>[1]
+
+function decode(message: RunMessage, options: Options) {
+  const runs = [...runsOf([message]).values()].flat()
+  assert.equal(runs.length, 1)
+  const [header, body] = runBatch(runs[0], options)
   const bytes = Buffer.concat([header, body])
   assert.equal(bytes.readUInt32BE(17), crc32c(bytes.subarray(21)), 'checksum')
   assert.equal(bytes.readInt32BE(8), bytes.length - 12, 'batch length')
@@ -54,13 +58,10 @@ test('runs keep each partition’s records in order and decode as the client rea
   )
   const expected = [[records[0], records[3], records[4]], [records[2]], [records[1]]]
   runs.forEach((run, i) => {
-    const messages: RunMessage[] = []
-    runMessages(run, messages)
-    assert.equal(messages.length, run.count)
-    const batch = decode(messages, { producerId: 42n, producerEpoch: 3, sequences: { getWithDefault: () => 17 } })
+    const batch = decode(runMessage(run), { producerId: 42n, producerEpoch: 3 })
     assert.deepEqual(
       [batch.magic, batch.lastOffsetDelta, batch.producerId, batch.producerEpoch, batch.firstSequence],
-      [2, run.count - 1, 42n, 3, 17]
+      [2, run.count - 1, 42n, 3, 0]
     )
     assert.equal(batch.firstTimestamp, BigInt(run.firstTimestamp))
     assert.equal(batch.maxTimestamp, BigInt(run.maxTimestamp))
@@ -79,22 +80,40 @@ test('runs keep each partition’s records in order and decode as the client rea
   })
 })
 
-test('without a producer id the batch says so; compressed runs decode; a broken group is refused', () => {
+test('without a producer id the batch says so; compressed runs decode; a message without a run is refused', () => {
   const [run] = packed([records[0], records[3]])
-  const messages: RunMessage[] = []
-  runMessages(run, messages)
-  const plain = decode(messages, {})
+  const plain = decode(runMessage(run), {})
   assert.deepEqual([plain.producerId, plain.producerEpoch, plain.firstSequence], [-1n, -1, -1])
   for (const compression of ['gzip', 'snappy', 'lz4', 'zstd']) {
-    const batch = decode(messages, { compression })
+    const batch = decode(runMessage(run), { compression })
     assert.deepEqual(
       batch.records.map(r => r.value),
       [records[0].value, records[3].value],
       compression
     )
   }
-  assert.throws(() => runBatch(messages.slice(0, 1), {}), /not one record run/)
-  assert.throws(() => runBatch(messages.slice(1), {}), /not one record run/)
+  assert.throws(() => runsOf([{ ...runMessage(run), key: Buffer.alloc(0) }]), /carries no record run/)
+})
+
+test('sequence numbers count records per partition and producer epoch; a retry keeps its number; they wrap', () => {
+  const producerId = 7_000_000_000n
+  const runOfRecords = (partition: number, count: number) =>
+    packed(Array.from({ length: count }, (_, i) => ({ ...records[0], topic: 's', partition, timestamp: i })))[0]
+  const first = runMessage(runOfRecords(0, 3))
+  assert.equal(decode(first, { producerId, producerEpoch: 0 }).firstSequence, 0)
+  // The same message written again (the client's retry): the same number.
+  assert.equal(decode(first, { producerId, producerEpoch: 0 }).firstSequence, 0)
+  assert.equal(decode(runMessage(runOfRecords(0, 2)), { producerId, producerEpoch: 0 }).firstSequence, 3)
+  assert.equal(decode(runMessage(runOfRecords(1, 1)), { producerId, producerEpoch: 0 }).firstSequence, 0)
+  assert.equal(decode(runMessage(runOfRecords(0, 1)), { producerId, producerEpoch: 0 }).firstSequence, 5)
+  // A bumped epoch or a new id starts again; so does a retry sent under it.
+  assert.equal(decode(runMessage(runOfRecords(0, 1)), { producerId, producerEpoch: 1 }).firstSequence, 0)
+  assert.equal(decode(first, { producerId, producerEpoch: 1 }).firstSequence, 1)
+  assert.equal(decode(runMessage(runOfRecords(0, 1)), { producerId: producerId + 1n, producerEpoch: 0 }).firstSequence, 0) // prettier-ignore
+  // After Int32 max the numbers go on from 0, as Java's producer counts them.
+  assert.equal(incremented(2 ** 31 - 2, 3), 1)
+  assert.equal(incremented(2 ** 31 - 4, 3), 2 ** 31 - 1)
+  assert.equal(incremented(2 ** 31 - 1, 1), 0)
 })
 
 test('a pack larger than announced is refused rather than sent', () => {
