@@ -7,18 +7,17 @@
 // id from v13. A broker that offers none of them is refused with a clear error.
 import {
   type Consumer,
-  createAPI,
   fetchV12,
   fetchV13,
   fetchV14,
   fetchV15,
   fetchV16,
   fetchV17,
-  kGetApi,
   readKnownTaggedFields,
   type Reader,
   ResponseError
 } from '@platformatic/kafka'
+import { swapApi } from './api-swap.ts'
 import { type FetchedPartition, readBatches } from './fetched-records.ts'
 
 const requests: Record<number, (...args: never[]) => unknown> = {
@@ -101,34 +100,13 @@ export function parser(version: number) {
   }
 }
 
-type Api = ((...args: unknown[]) => void) & { key: number; version: number }
-type GetApi = (name: string, callback: (error: Error | null, api?: Api) => void) => void
-
-const apis = new Map<number, Api>()
-
-function leanApi(version: number): Api {
-  let api = apis.get(version)
-  if (!api) {
-    api = createAPI(1, version, requests[version] as never, parser(version) as never) as unknown as Api
-    apis.set(version, api)
-  }
-  return api
-}
-
 /** Makes `consumer` parse Fetch answers with ours (the highest version both sides speak, at least 12). */
 export function useLeanFetch(consumer: Consumer): void {
-  const client = consumer as unknown as { [kGetApi]: GetApi }
-  const lookUp = client[kGetApi].bind(consumer)
-  client[kGetApi] = (name, callback) => {
-    if (name !== 'Fetch') return lookUp(name, callback)
-    lookUp(name, (error, api) => {
-      if (error || !api) return callback(error)
-      if (api.version < 12 || !(api.version in requests)) {
-        return callback(
-          new Error(`v2 consumers need a broker that speaks Fetch v12 to v17 (Kafka 2.7 or later); it offers v${api.version}.`) // prettier-ignore
-        )
-      }
-      callback(null, leanApi(api.version))
-    })
-  }
+  swapApi(
+    consumer,
+    'Fetch',
+    1,
+    version => (version in requests ? { createRequest: requests[version], parseResponse: parser(version) } : undefined),
+    version => `v2 consumers need a broker that speaks Fetch v12 to v17 (Kafka 2.7 or later); it offers v${version}.`
+  )
 }

@@ -14,8 +14,6 @@ import { createRequire } from 'node:module'
 import {
   compressionsAlgorithms,
   crc32c as clientCrc32c,
-  createAPI,
-  kGetApi,
   type Producer,
   ProduceAcks,
   produceV9,
@@ -23,6 +21,7 @@ import {
   produceV11,
   Writer
 } from '@platformatic/kafka'
+import { swapApi } from './api-swap.ts'
 import { type RecordRun } from './record-pack.ts'
 
 // The native CRC-32C, which can continue from a previous value (the header part, then the records, no copy);
@@ -184,34 +183,13 @@ function createRequest(acks: number, timeout: number, topicData: Message[], opti
   return writer
 }
 
-type Api = ((...args: unknown[]) => void) & { key: number; version: number }
-type GetApi = (name: string, callback: (error: Error | null, api?: Api) => void) => void
-
-const apis = new Map<number, Api>()
-
-function runApi(version: number): Api {
-  let api = apis.get(version)
-  if (!api) {
-    api = createAPI(0, version, createRequest as never, parsers[version] as never) as unknown as Api
-    apis.set(version, api)
-  }
-  return api
-}
-
 /** Makes `producer` send record runs (runMessage) with the highest Produce version both sides speak (9-11). */
 export function useRecordRuns(producer: Producer): void {
-  const client = producer as unknown as { [kGetApi]: GetApi }
-  const lookUp = client[kGetApi].bind(producer)
-  client[kGetApi] = (name, callback) => {
-    if (name !== 'Produce') return lookUp(name, callback)
-    lookUp(name, (error, api) => {
-      if (error || !api) return callback(error)
-      if (!(api.version in parsers)) {
-        return callback(
-          new Error(`The proxy needs a broker that speaks Produce v9 to v11 (Kafka 2.4 or later); it offers v${api.version}.`) // prettier-ignore
-        )
-      }
-      callback(null, runApi(api.version))
-    })
-  }
+  swapApi(
+    producer,
+    'Produce',
+    0,
+    version => (version in parsers ? { createRequest, parseResponse: parsers[version] } : undefined),
+    version => `The proxy needs a broker that speaks Produce v9 to v11 (Kafka 2.4 or later); it offers v${version}.`
+  )
 }
