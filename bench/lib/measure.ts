@@ -20,6 +20,8 @@ export interface LoadResult {
   latency: HistogramData
   /** Open loop only: how late the generator sent requests after their intended time (its own delays). */
   sendLag?: HistogramData
+  /** Open loop only: latency from the moment each request actually left (the proxy's share, without the lag). */
+  fromSend?: HistogramData
   windowMs: number
   /** CPU seconds the generator process used during the window. */
   cpuSeconds: number
@@ -34,6 +36,7 @@ export interface LoadResult {
 export class Meter {
   readonly latency = new Histogram()
   readonly sendLag = new Histogram()
+  readonly fromSend = new Histogram()
   requests = 0
   records = 0
   bytes = 0
@@ -131,6 +134,11 @@ export class Meter {
     if (this.inWindow(intended)) this.sendLag.record(Math.max(0, sent - intended) * 1000)
   }
 
+  /** Open loop: a request of the window that left at `sent` was answered at `done`. */
+  answered(intended: number, sent: number, done: number): void {
+    if (this.inWindow(intended)) this.fromSend.record((done - sent) * 1000)
+  }
+
   fail(done: number, message: string): void {
     if (done < this.start) {
       this.firstError ??= `(during warm-up) ${message}`
@@ -153,6 +161,7 @@ export class Meter {
       firstError: this.firstError,
       latency: this.latency.toJSON(),
       ...(this.sendLag.count > 0 ? { sendLag: this.sendLag.toJSON() } : {}),
+      ...(this.fromSend.count > 0 ? { fromSend: this.fromSend.toJSON() } : {}),
       windowMs: this.#window.durationMs,
       cpuSeconds: this.#cpuSeconds,
       timeline: this.#timeline.map(s => ({ ...s, maxMs: Math.round(s.maxMs * 100) / 100 })),

@@ -177,6 +177,8 @@ export function toRow(
   if (result.notes) notes.push(...result.notes)
   const sendLagP99Ms = result.sendLag ? Histogram.from(result.sendLag).percentile(99) / 1000 : undefined
   if (sendLagP99Ms !== undefined) notes.push(`generator send lag p99 ${sendLagP99Ms.toFixed(2)} ms`)
+  const fromSendP99Ms = result.fromSend ? Histogram.from(result.fromSend).percentile(99) / 1000 : undefined
+  if (fromSendP99Ms !== undefined) notes.push(`p99 from the actual send ${fromSendP99Ms.toFixed(2)} ms`)
   if (measured.otherCpuPercent >= quietPercent)
     notes.push(`disturbed: other processes used ${measured.otherCpuPercent.toFixed(0)} % CPU during the window`)
   return {
