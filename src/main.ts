@@ -72,7 +72,15 @@ export function configure(cli: Cli, env: Record<string, string | undefined>): { 
   return { config, warnings: [...warnings, ...clients.warnings] }
 }
 
+// V8 collects a heap whose objects hold much memory outside it (Buffers) with a full mark-compact each time that
+// outside memory grows by 64 MB. The proxy's heap is small and its Buffers are many (socket reads, fetched
+// records, request bodies): reading 1 KiB records, that meant a full GC every ~90 ms and 15 % of the thread.
+// Counting the outside memory in V8's global limit instead halved the CPU per record read (the bench's
+// consume b1/b4 at 1 KiB: 2x records/s) for ~80 MB more RSS.
+const gcFlags = '--external-memory-accounted-in-global-limit'
+
 export async function startProxy(config: Config, warnings: string[]): Promise<FastifyInstance> {
+  setFlagsFromString(gcFlags)
   const app = await buildApp(config)
   for (const warning of warnings) app.log.warn(warning)
   for (const listener of listenersOf(config)) await app.listen({ host: listener.host, port: listener.port })
@@ -109,15 +117,7 @@ export async function closeGracefully(app: FastifyInstance, graceMs: number): Pr
   }
 }
 
-// V8 collects a heap whose objects hold much memory outside it (Buffers) with a full mark-compact each time that
-// outside memory grows by 64 MB. The proxy's heap is small and its Buffers are many (socket reads, fetched
-// records, request bodies): reading 1 KiB records, that meant a full GC every ~90 ms and 15 % of the thread.
-// Counting the outside memory in V8's global limit instead halved the CPU per record read (the bench's
-// consume b1/b4 at 1 KiB: 2x records/s) for ~80 MB more RSS.
-const gcFlags = '--external-memory-accounted-in-global-limit'
-
 async function main(): Promise<void> {
-  setFlagsFromString(gcFlags)
   let cli: Cli
   let loaded: { config: Config; warnings: string[] }
   try {
