@@ -104,7 +104,7 @@ export const incremented = (sequence: number, by: number) =>
   sequence > maxInt32 - by ? by - (maxInt32 - sequence) - 1 : sequence + by
 
 /** The base sequence of `state`'s run under the producer of `options` (-1 when not idempotent). */
-export function sequenceOf(state: RunState, options: ProduceOptions): number {
+function sequenceOf(state: RunState, options: ProduceOptions): number {
   if (options.producerId === undefined || options.producerId < 0n) return -1
   const identity = `${options.producerId}:${options.producerEpoch ?? 0}`
   if (state.identity === identity) return state.sequence

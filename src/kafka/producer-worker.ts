@@ -1,6 +1,7 @@
-// The producer thread: owns the Kafka Producer, so encoding record batches, checksums, compression and the
-// broker round trips run beside the HTTP thread rather than on it. It receives packed records (record-pack.ts),
-// sends them and answers each send with its offsets, or with what failed (per partition where Kafka says so).
+// The producer thread: owns the Kafka Producers, so batch headers, checksums, compression and the broker round
+// trips run beside the HTTP thread rather than on it. It receives records packed in Kafka's format
+// (record-pack.ts), sends each partition's run as one batch (produce-api.ts) and answers each send with its
+// offsets, or with what failed (per partition where Kafka says so).
 // Errors cross back as plain {code, status, message}: producer-thread.ts turns them into RestErrors again.
 import { parentPort, workerData } from 'node:worker_threads'
 import { Producer, ProduceAcks } from '@platformatic/kafka'

@@ -39,11 +39,9 @@ export class ProducePipeline {
   readonly #busy: number[]
   // Partition counts seen recently: the produce path asks for every record, the broker only every few seconds.
   readonly #counts = new Map<string, { count: number; until: number }>()
-  // The last answer of #knownCount, while it holds: streams ask once per record, for one topic.
-  #lastTopic = ''
-  #lastCount = 0
-  #lastUntil = 0
-  #lastChecked = 0
+  // The entry #knownCount answered from last: streams ask once per record, for one topic.
+  #last: { topic: string; known: { count: number; until: number } } | undefined
+  #asks = 0
 
   constructor(settings: KafkaClientSettings, tuning: ProducerTuningSettings) {
     this.#tuning = tuning
@@ -89,18 +87,17 @@ export class ProducePipeline {
   }
 
   #knownCount(topic: string): number | undefined {
+    const last = this.#last?.topic === topic ? this.#last.known : undefined
     // The clock is read at most once per 64 asks for the same topic (a stream's records come in bursts).
-    if (topic === this.#lastTopic && (++this.#lastChecked & 63) !== 0) return this.#lastCount
+    if (last && (++this.#asks & 63) !== 0) return last.count
     const now = Date.now()
-    if (topic === this.#lastTopic && this.#lastUntil > now) return this.#lastCount
+    if (last && last.until > now) return last.count
     const known = this.#counts.get(topic)
     if (!known || known.until <= now) {
-      this.#lastTopic = ''
+      this.#last = undefined
       return undefined
     }
-    this.#lastTopic = topic
-    this.#lastCount = known.count
-    this.#lastUntil = known.until
+    this.#last = { topic, known }
     return known.count
   }
 

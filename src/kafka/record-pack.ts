@@ -77,7 +77,7 @@ export function pack(
     at += data.copy(buffer, at)
   }
 
-  for (const [topic, partitions] of runsOf(records)) {
+  for (const [topic, partitions] of byPartition(records)) {
     const topicIndex = topics.push(topic) - 1
     for (const run of partitions.values()) {
       const runStart = at
@@ -91,15 +91,16 @@ export function pack(
         // Timestamps are milliseconds: a delta beyond 2^52 (142,000 years) takes the exact BigInt path.
         const exact = Math.abs(delta) < 2 ** 52
         const deltaZ = exact ? (delta >= 0 ? delta * 2 : -delta * 2 - 1) : 0
-        const deltaSize = exact ? varIntSize(deltaZ) : bigVarLong(BigInt(delta)).length
+        const bigDelta = exact ? undefined : bigVarLong(BigInt(delta))
+        const deltaSize = bigDelta ? bigDelta.length : varIntSize(deltaZ)
         let size = 1 + deltaSize + varIntSize(zigzag32(i)) + bytesSize(key) + bytesSize(value)
         const headerCount = headers?.length ?? 0
         size += varIntSize(zigzag32(headerCount))
         for (let h = 0; h < headerCount; h++) size += bytesSize(headers![h][0]) + bytesSize(headers![h][1])
         writeVarInt(zigzag32(size))
         buffer[at++] = 0 // attributes
-        if (exact) writeVarInt(deltaZ)
-        else at += bigVarLong(BigInt(delta)).copy(buffer, at)
+        if (bigDelta) at += bigDelta.copy(buffer, at)
+        else writeVarInt(deltaZ)
         writeVarInt(zigzag32(i))
         writeBytes(key)
         writeBytes(value)
@@ -122,7 +123,7 @@ export function pack(
 }
 
 // The records grouped by topic, then partition, in order; most sends hold one run.
-function runsOf(records: readonly PackedRecord[]): Map<string, Map<number, PackedRecord[]>> {
+function byPartition(records: readonly PackedRecord[]): Map<string, Map<number, PackedRecord[]>> {
   const topics = new Map<string, Map<number, PackedRecord[]>>()
   let lastTopic: string | undefined
   let lastPartition = -1
