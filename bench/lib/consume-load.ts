@@ -227,22 +227,23 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
             began = performance.now()
           }
           const response = await instance.client.request({ path, method: 'GET', headers: { accept } })
-          const text = await response.body.text()
+          const body = await response.body.bytes()
           const done = performance.now()
+          const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
           if (response.statusCode !== 200) {
-            meter.fail(done, `HTTP ${response.statusCode}: ${text.slice(0, 300)}`)
+            meter.fail(done, `HTTP ${response.statusCode}: ${bytes.toString('utf8', 0, 300)}`)
             await sleep(10)
             continue
           }
-          const records = scanRecords(text)
+          const records = scanRecords(bytes)
           for (const record of records) {
             check.see(record.partition, record.offset)
             if (record.offset === job.endOffsets[record.partition] - 1 && wrap.has(record.partition))
               ended.add(record.partition)
             const ok =
               job.format === 'binary'
-                ? record.value.length === base64Length + 2 && record.value.charCodeAt(0) === 0x22
-                : record.value.charCodeAt(0) === 0x7b
+                ? record.valueLength === base64Length + 2 && record.valueFirst === 0x22
+                : record.valueFirst === 0x7b
             if (!ok) {
               badValues++
               firstBadValue ??= JSON.stringify(record).slice(0, 200)

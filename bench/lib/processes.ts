@@ -97,7 +97,9 @@ export interface JobOptions {
 
 export async function runJob<R>(modulePath: string, job: object, options: JobOptions): Promise<R> {
   const child = fork(modulePath, [], {
-    execArgv: nodeArgs('BENCH_LOADGEN_NODE_ARGS'),
+    // As the proxy does (src/main.ts): received Buffers count in V8's heap limit, instead of forcing a full
+    // mark-compact every 64 MB of them. For every job, so the reference clients get it too.
+    execArgv: ['--external-memory-accounted-in-global-limit', ...nodeArgs('BENCH_LOADGEN_NODE_ARGS')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced'
   })
@@ -132,6 +134,8 @@ export async function runJob<R>(modulePath: string, job: object, options: JobOpt
 export function serveJob<J, R>(handler: (job: J, announce: (start: number, end: number) => void) => Promise<R>): void {
   const send = (message: JobMessage<R>) => new Promise<void>(resolve => process.send!(message, () => resolve()))
   process.once('disconnect', () => process.exit(1))
+  // A normal exit on SIGTERM too, so that --cpu-prof (BENCH_LOADGEN_NODE_ARGS) writes its profile.
+  process.once('SIGTERM', () => process.exit(0))
   process.once('message', (job: J) => {
     const announce = (measureStart: number, measureEnd: number) =>
       void send({ type: 'window', measureStart, measureEnd })
