@@ -14,18 +14,72 @@ const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x6
 
 // The end of the string starting at `i` (its opening quote): the index after its closing quote, or -1 when it is
 // not a valid JSON string (unescaped control characters, bad escapes, no end). Bytes ≥ 0x80 are checked by
-// isUtf8 once for the whole text. Plain functions of local variables: the loops stay tight.
-// Bytes that end the plain run of a string: the quote, the backslash and the control characters.
+// isUtf8 once for the whole text, and only when there are any (`high`). Plain functions of local variables: the
+// loops stay tight.
+// Per byte: 1 ends the plain run of a string (the quote, the backslash, the control characters), 2 is a byte
+// ≥ 0x80 (plain, but the text then needs its UTF-8 checked).
 const special = new Uint8Array(256)
 for (let c = 0; c < 0x20; c++) special[c] = 1
 special[QUOTE] = 1
 special[BACKSLASH] = 1
+for (let c = 0x80; c < 0x100; c++) special[c] = 2
+
+// 1 when the text scanned since compactJson began has a byte ≥ 0x80, else 0.
+let high = 0
+
+// One view of the ArrayBuffer last scanned: the records of a read share one, so this is rarely made anew.
+let viewed: ArrayBufferLike | undefined
+let view: DataView
+
+// Skips the plain bytes from `i` eight at a time while none of them can end the run: a byte b < 0x20, == 0x22 or
+// == 0x5c has bit 7 set in (b - k) & ~b for k = 0x20, or for k = 1 after an xor with the quote or backslash (a
+// borrow may flag a later byte of the word too). Returns where the first flagged word (or the last < 8 bytes)
+// starts; the caller's byte loop finds the exact byte.
+function wordsEnd(bytes: Uint8Array, i: number, n: number): number {
+  const buffer = bytes.buffer
+  if (buffer !== viewed) {
+    viewed = buffer
+    view = new DataView(buffer)
+  }
+  const words = view
+  const offset = bytes.byteOffset
+  let p = offset + i
+  const last = offset + n - 8
+  let bits = 0
+  while (p <= last) {
+    const x = words.getInt32(p, true)
+    const y = words.getInt32(p + 4, true)
+    const xq = x ^ 0x22222222
+    const xb = x ^ 0x5c5c5c5c
+    const yq = y ^ 0x22222222
+    const yb = y ^ 0x5c5c5c5c
+    const stop =
+      ((x - 0x20202020) & ~x) |
+      ((xq - 0x01010101) & ~xq) |
+      ((xb - 0x01010101) & ~xb) |
+      ((y - 0x20202020) & ~y) |
+      ((yq - 0x01010101) & ~yq) |
+      ((yb - 0x01010101) & ~yb)
+    if ((stop & 0x80808080) !== 0) break
+    bits |= x | y
+    p += 8
+  }
+  if ((bits & 0x80808080) !== 0) high = 1 // (a Smi: a module variable holding a larger int is a heap number)
+  return p - offset
+}
 
 function stringEnd(bytes: Uint8Array, i: number, n: number): number {
   i++
   while (i < n) {
-    while (i < n && special[bytes[i]] === 0) i++
-    if (i >= n) return -1
+    // most strings (keys, short values) end within a few bytes: those are read a byte at a time
+    const near = i + 16 < n ? i + 16 : n
+    while (i < near && special[bytes[i]] === 0) i++
+    if (i === near) {
+      if (i >= n) return -1
+      i = wordsEnd(bytes, i, n)
+      while (i < n && special[bytes[i]] === 0) i++
+      if (i >= n) return -1
+    }
     const c = bytes[i++]
     if (c === QUOTE) return i
     if (c === BACKSLASH) {
@@ -36,7 +90,8 @@ function stringEnd(bytes: Uint8Array, i: number, n: number): number {
           return -1
         i += 4
       } else if (!(e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) return -1 // prettier-ignore
-    } else if (c < 0x20) return -1
+    } else if (c >= 0x80) high = 1
+    else return -1 // a control character
   }
   return -1
 }
@@ -167,8 +222,9 @@ function memberKeyEnd(bytes: Uint8Array, i: number, n: number): number {
  * between tokens otherwise; undefined when they are not one JSON value in UTF-8.
  */
 export function compactJson(bytes: Buffer): Buffer | undefined {
+  high = 0
   const spaced = scan(bytes)
-  if (spaced === undefined || !isUtf8(bytes)) return undefined
+  if (spaced === undefined || (high !== 0 && !isUtf8(bytes))) return undefined
   if (!spaced) return bytes
   const out = Buffer.allocUnsafe(bytes.length)
   let o = 0

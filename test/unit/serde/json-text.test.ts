@@ -111,3 +111,63 @@ test('deep nesting is handled without recursion', () => {
   const deep = '['.repeat(100_000) + ']'.repeat(100_000)
   assert.equal(compact(deep), deep)
 })
+
+test('long strings (read a word at a time): every stopping byte at every position, in views at every alignment', () => {
+  const stoppers: Array<[number[], boolean]> = [
+    [[0x22], false], // a quote ends the string early: trailing bytes make the text invalid
+    [[0x5c, 0x6e], true], // \n
+    [[0x5c, 0x75, 0x30, 0x30, 0x65, 0x39], true], // \u00e9
+    [[0x5c, 0x78], false], // \x
+    [[0x00], false],
+    [[0x1f], false],
+    [[0x20], true],
+    [[0x7f], true],
+    [[0xc3, 0xa9], true], // é in UTF-8
+    [[0xe2, 0x9c, 0x93], true], // ✓
+    [[0xc3], false], // a lone lead byte
+    [[0xa9], false], // a lone continuation byte
+    [[0xff], false]
+  ]
+  for (const length of [16, 17, 23, 40, 70]) {
+    for (let at = 0; at < length; at++) {
+      for (const [insert, valid] of stoppers) {
+        const body = Buffer.alloc(length, 0x61)
+        const text = Buffer.concat([Buffer.from('{"k":"'), body.subarray(0, at), Buffer.from(insert), body.subarray(at), Buffer.from('"}')]) // prettier-ignore
+        for (let shift = 0; shift < 4; shift++) {
+          const view = Buffer.concat([Buffer.alloc(shift, 0x22), text]).subarray(shift) // the same text at another offset
+          const out = compactJson(view)
+          const what = `${JSON.stringify(insert)} at ${at} of ${length}, shift ${shift}`
+          if (valid) assert.equal(out?.toString(), text.toString(), what)
+          else assert.equal(out, undefined, what)
+        }
+      }
+    }
+  }
+})
+
+test('long strings: invalid UTF-8 is refused wherever it lies, valid text of any script passes', () => {
+  const valid = `{"a":"${'日本語のテキスト—ünïcödé ✓ '.repeat(20)}","b":"${'x'.repeat(300)}"}`
+  assert.equal(compact(valid), valid)
+  const bytes = Buffer.from(valid)
+  for (const at of [10, 200, bytes.length - 10]) {
+    const bad = Buffer.from(bytes)
+    bad[at] = 0xff
+    assert.equal(compactJson(bad), undefined, `0xff at ${at}`)
+  }
+  // an ASCII text after a non-ASCII one is not taken for non-ASCII (nor the reverse)
+  const ascii = Buffer.from(`"${'y'.repeat(100)}"`)
+  assert.equal(compactJson(ascii), ascii)
+  const asciiBad = Buffer.from(`"${'y'.repeat(100)}\u0000"`)
+  assert.equal(compactJson(asciiBad), undefined)
+})
+
+test('long strings at the very end of their memory are read without a byte beyond it', () => {
+  for (let length = 16; length < 40; length++) {
+    for (const text of [`"${'z'.repeat(length)}"`, `"${'z'.repeat(length)}`]) {
+      const bytes = new Uint8Array(new ArrayBuffer(text.length))
+      bytes.set(Buffer.from(text))
+      const out = compactJson(Buffer.from(bytes.buffer))
+      assert.equal(out?.toString(), text.endsWith('"') ? text : undefined, text)
+    }
+  }
+})
