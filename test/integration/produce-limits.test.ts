@@ -45,32 +45,33 @@ test('in-flight byte budget: a second request is refused with 429 and Retry-Afte
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as { port: number }
   const payload = JSON.stringify({ records: [{ value: Buffer.from('x'.repeat(600)).toString('base64') }] })
-  const send = (body: string, hold = false) =>
-    new Promise<{ status: number; headers: Record<string, unknown>; body: string; finish: () => void }>(resolve => {
-      const req = request({
-        port,
-        host: '127.0.0.1',
-        method: 'POST',
-        path: `/topics/${topic}`,
-        headers: { 'content-type': 'application/vnd.kafka.binary.v2+json', 'content-length': Buffer.byteLength(body) }
-      })
-      const finish = () => req.end(body.slice(10))
+  type Answer = { status: number; headers: Record<string, unknown>; body: string }
+  // A request; `hold` sends only its first 10 bytes until finish(). `answer` is its response.
+  const send = (body: string, hold = false) => {
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      method: 'POST',
+      path: `/topics/${topic}`,
+      headers: { 'content-type': 'application/vnd.kafka.binary.v2+json', 'content-length': Buffer.byteLength(body) }
+    })
+    const answer = new Promise<Answer>((resolve, reject) => {
+      req.on('error', reject)
       req.on('response', res => {
         let text = ''
         res.on('data', (d: Buffer) => (text += d.toString()))
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text, finish }))
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }))
       })
-      if (hold) {
-        req.write(body.slice(0, 10)) // the rest comes later: the request holds its bytes meanwhile
-        resolve({ status: 0, headers: {}, body: '', finish })
-      } else {
-        req.end(body)
-      }
     })
+    if (hold)
+      req.write(body.slice(0, 10)) // the rest comes later: the request holds its bytes meanwhile
+    else req.end(body)
+    return { answer, finish: () => req.end(body.slice(10)) }
+  }
 
-  const slow = await send(payload, true)
+  const slow = send(payload, true)
   await new Promise(resolve => setTimeout(resolve, 200))
-  const refused = await send(payload)
+  const refused = await send(payload).answer
   assert.equal(refused.status, 429)
   assert.equal(refused.headers['retry-after'], '1')
   assert.deepEqual(JSON.parse(refused.body), {
@@ -78,13 +79,11 @@ test('in-flight byte budget: a second request is refused with 429 and Retry-Afte
     message: 'Too many produce bytes in flight; retry shortly.'
   })
 
-  const slowDone = new Promise<number>(resolve => {
-    slow.finish()
-    // The held request's own response: wait for the topic to have the record.
-    void consumeAll(topic, 1).then(m => resolve(m.length))
-  })
-  assert.equal(await slowDone, 1)
-  const after = await send(payload)
+  // Once the held request is answered, its bytes are free again.
+  slow.finish()
+  assert.equal((await slow.answer).status, 200)
+  assert.equal((await consumeAll(topic, 1)).length, 1)
+  const after = await send(payload).answer
   assert.equal(after.status, 200)
 })
 
