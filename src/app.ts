@@ -86,7 +86,8 @@ function kafkaServices(config: Config, log: FastifyBaseLogger): { services: Serv
       instanceTimeoutMs: config['consumer.instance.timeout.ms'],
       fetchMinBytes: config['fetch.min.bytes'],
       maxInstances: config['consumer.instances.max'],
-      proxyId: config.id
+      proxyId: config.id,
+      readAhead: config['consumer.read.ahead.enable']
     },
     (groupId, clientId, settings) =>
       new GroupConsumer({

@@ -170,6 +170,11 @@ export const settings = {
     max: 10000000,
     doc: 'Default bytes a v2 read waits for before answering (-1: answer as soon as there is any record).'
   },
+  'consumer.read.ahead.enable': {
+    type: 'boolean',
+    default: true,
+    doc: "(ours) After a v2 read that filled its max_bytes, render the next answer from the records already fetched while the client handles this one, so its next read answers at once. Positions and commits move only when a read hands the records out; a seek or rebalance in between puts them back. Costs up to one answer's memory per instance."
+  },
   'consumer.instances.max': {
     type: 'int',
     default: 1000,

@@ -46,6 +46,21 @@ export interface GroupConsumerOptions {
   onError: (error: unknown, what: string) => void
 }
 
+/** Records taken by readAhead() into `out` (`bytes` of keys and values), not yet handed to a client. */
+export interface Ahead<S extends RecordSink> {
+  out: S
+  bytes: number
+  moved: AheadMove[]
+}
+
+interface AheadMove {
+  state: PartitionState
+  epoch: number
+  // The position before the records taken ahead, and after them.
+  before: bigint
+  after: bigint
+}
+
 export interface ReadLimits {
   maxBytes: number
   minBytes: number
@@ -315,23 +330,75 @@ export class GroupConsumer {
   // buffered; a refused later one ends the read before it). Returns as soon as `minBytes` are taken, when the
   // next record would pass `maxBytes`, or at the timeout. When `out` cannot take a record yet (RecordPending: its
   // schema is being fetched), the read waits for it, up to its timeout, and drains again from that record.
-  async read(limits: ReadLimits, out: RecordSink): Promise<void> {
+  // `taken`: the key+value bytes `out` holds already (records of a resumed Ahead). Answers whether the read ended
+  // full: the next record would have passed `maxBytes`.
+  async read(limits: ReadLimits, out: RecordSink, taken = 0): Promise<boolean> {
     const deadline = Date.now() + limits.timeoutMs
     const since = this.#errorSeq
-    let bytes = 0
+    let bytes = taken
+    let full = false
     for (;;) {
-      const taken = drain(this.#ordered(), out, limits.maxBytes - bytes)
-      bytes += taken.bytes
-      if (taken.full || (out.count > 0 && bytes >= limits.minBytes)) break
+      const drained = drain(this.#ordered(), out, limits.maxBytes - bytes)
+      bytes += drained.bytes
+      full = drained.full
+      if (full || (out.count > 0 && bytes >= limits.minBytes)) break
       if (out.count === 0) this.#throwIfFailed(since)
       const remaining = deadline - Date.now()
       if (remaining <= 0) break
       this.#pump(Math.min(remaining, maxFetchWaitMs))
-      await this.#within(taken.pending ?? this.#waiters.promise, remaining)
+      await this.#within(drained.pending ?? this.#waiters.promise, remaining)
       if (this.#closed) break
     }
     // Fetch ahead while the client handles this answer.
     this.#pump(maxFetchWaitMs)
+    return full
+  }
+
+  // Takes the records already buffered into `out` ahead of the next read (up to `maxBytes`), so that read can
+  // answer at once: while a client handles one answer, the next is made. Until resume() hands them out, the
+  // positions stay where the last read left them, so commits (auto, on revocation, on close, "everything
+  // consumed") see only records a client was given. undefined when nothing was taken.
+  readAhead<S extends RecordSink>(out: S, maxBytes: number): Ahead<S> | undefined {
+    if (this.#closed) return undefined
+    const states = this.#ordered()
+    const before = states.map(s => s.consumed)
+    let bytes
+    try {
+      bytes = drain(states, out, maxBytes).bytes
+    } catch {
+      return undefined // a refused first record: the next read meets it and answers its error
+    }
+    const moved: AheadMove[] = []
+    states.forEach((state, i) => {
+      if (state.consumed === before[i]) return
+      moved.push({ state, epoch: state.epoch, before: before[i]!, after: state.consumed! })
+      state.consumed = before[i]
+    })
+    this.#pump(maxFetchWaitMs)
+    return moved.length > 0 ? { out, bytes, moved } : undefined
+  }
+
+  // Hands the records of `ahead` out (true): their positions move on as a read's would. When a seek, an
+  // assignment, a rebalance or a reset moved one of their partitions meanwhile, or they pass `maxBytes`, the
+  // records are put back instead (false; see drop).
+  resume(ahead: Ahead<RecordSink>, maxBytes: number): boolean {
+    if (this.#closed || ahead.bytes > maxBytes || !ahead.moved.every(m => this.#unmoved(m))) {
+      this.drop(ahead)
+      return false
+    }
+    for (const m of ahead.moved) m.state.consumed = m.after
+    return true
+  }
+
+  // Puts the records of `ahead` back: their partitions (those nothing else has moved) are read again from where
+  // the last read left them, fetched anew.
+  drop(ahead: Ahead<RecordSink>): void {
+    for (const m of ahead.moved) if (this.#unmoved(m)) moveTo(m.state, m.before)
+    this.#signal()
+  }
+
+  #unmoved(m: AheadMove): boolean {
+    return this.#partitions.get(m.state.key) === m.state && m.state.epoch === m.epoch && m.state.consumed === m.before
   }
 
   // A different partition first on every read, so one busy partition cannot starve the others.

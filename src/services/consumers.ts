@@ -12,7 +12,7 @@ import {
   type Subscription,
   type TopicPartition
 } from '../model/consumer.ts'
-import { type GroupConsumer } from '../kafka/group-consumer.ts'
+import { type Ahead, type GroupConsumer } from '../kafka/group-consumer.ts'
 import {
   type ConsumerFormat,
   consumerFormats,
@@ -40,6 +40,7 @@ export interface ConsumerLimits {
   fetchMinBytes: number
   maxInstances: number
   proxyId: string
+  readAhead: boolean
 }
 
 export type ConsumerFactory = (
@@ -62,6 +63,8 @@ interface Instance {
   // The size of the last read's body: the next one is allocated at about that size at once (growing a body by
   // doubling, a copy and a fresh allocation each time, cost as much as writing the records).
   lastBodyBytes: number
+  // The next read's records, made while the client handled the last answer (consumer.read.ahead.enable).
+  ahead: Ahead<RecordsBody> | undefined
 }
 
 /** A read's body; `release()` once its bytes are written out (its buffer is reused), or never. */
@@ -123,7 +126,30 @@ export function createConsumerService(
 
   const destroy = async (instance: Instance) => {
     instances.delete(keyOf(instance.group, instance.name))
+    dropAhead(instance)
     await instance.consumer.close()
+  }
+
+  const dropAhead = (instance: Instance) => {
+    const ahead = instance.ahead
+    if (!ahead) return
+    instance.ahead = undefined
+    instance.consumer.drop(ahead)
+    ahead.out.release()
+  }
+
+  const newBody = (instance: Instance) =>
+    new RecordsBody(instance.write, instance.lastBodyBytes + (instance.lastBodyBytes >> 3), bodies)
+
+  // After a read that ended full (a backlog), the records already fetched are rendered into the next answer
+  // while this one travels and the client handles it: the next read of a client that polls in a loop answers at
+  // once. Only between the instance's reads, never for an instance that is gone.
+  const readAhead = (instance: Instance, maxBytes: number) => {
+    if (instance.reading > 0 || instance.ahead || instances.get(keyOf(instance.group, instance.name)) !== instance)
+      return
+    const body = newBody(instance)
+    instance.ahead = instance.consumer.readAhead(body, maxBytes)
+    if (!instance.ahead) body.release()
   }
 
   // Expired instances leave their group (committing first when auto-commit is on), like upstream's sweep.
@@ -195,7 +221,8 @@ export function createConsumerService(
         requestTimeoutMs,
         expiresAt: Date.now() + limits.instanceTimeoutMs,
         reading: 0,
-        lastBodyBytes: 0
+        lastBodyBytes: 0,
+        ahead: undefined
       })
       return { instanceId: name }
     },
@@ -230,15 +257,28 @@ export function createConsumerService(
       const minBytes = Math.max(1, instance.fetchMinBytes)
       instance.reading++
       try {
-        const body = new RecordsBody(instance.write, instance.lastBodyBytes + (instance.lastBodyBytes >> 3), bodies)
+        const ahead = instance.ahead
+        instance.ahead = undefined
+        let body: RecordsBody
+        let taken = 0
+        // Resumed records count as read at once: read() never throws once its body holds records.
+        if (ahead && instance.consumer.resume(ahead, maxBytes)) {
+          body = ahead.out
+          taken = ahead.bytes
+        } else {
+          ahead?.out.release()
+          body = newBody(instance)
+        }
+        let full
         try {
-          await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, body)
+          full = await instance.consumer.read({ timeoutMs, maxBytes, minBytes }, body, taken)
         } catch (error) {
           body.release()
           throw error
         }
         const bytes = body.finish()
         instance.lastBodyBytes = bytes.length
+        if (full && limits.readAhead) setImmediate(readAhead, instance, maxBytes)
         return { bytes, release: () => body.release() }
       } finally {
         instance.reading--
