@@ -32,6 +32,21 @@ async function setUp(t: Parameters<typeof createTopic>[0], partitions: number) {
   return topic
 }
 
+// An instance (named c, auto-commit as said) assigned `partitions` of `topic`, positioned at their beginning.
+async function assignedAtBeginning(
+  app: Awaited<ReturnType<typeof startProxy>>,
+  group: string,
+  topic: string,
+  partitions: number[],
+  autoCommit = false
+): Promise<string> {
+  const c = await createConsumer(app, group, { name: 'c', 'auto.commit.enable': String(autoCommit) })
+  const body = { partitions: partitions.map(partition => ({ topic, partition })) }
+  await post204(app, `${c}/assignments`, body)
+  await post204(app, `${c}/positions/beginning`, body)
+  return c
+}
+
 const positions = (records: RestRecord[]) => records.map(r => `${r.partition}:${r.offset}`)
 
 // Reads what is left (a read with a short timeout answering [] ends it).
@@ -49,9 +64,7 @@ for (const ahead of ['true', 'false']) {
     const topic = await setUp(t, 1)
     const app = await startProxy(t, { 'consumer.read.ahead.enable': ahead })
     const group = uniqueName('g-ahead-commit')
-    const c = await createConsumer(app, group, { name: 'c', 'auto.commit.enable': 'false' })
-    await post204(app, `${c}/assignments`, { partitions: [{ topic, partition: 0 }] })
-    await post204(app, `${c}/positions/beginning`, { partitions: [{ topic, partition: 0 }] })
+    const c = await assignedAtBeginning(app, group, topic, [0])
 
     const first = await read(app, c, { timeout: 5000, max_bytes: 250 })
     assert.deepEqual(first, [
@@ -78,9 +91,7 @@ for (const ahead of ['true', 'false']) {
 test('read ahead: a seek between reads is honoured', async t => {
   const topic = await setUp(t, 1)
   const app = await startProxy(t)
-  const c = await createConsumer(app, uniqueName('g-ahead-seek'), { name: 'c', 'auto.commit.enable': 'false' })
-  await post204(app, `${c}/assignments`, { partitions: [{ topic, partition: 0 }] })
-  await post204(app, `${c}/positions/beginning`, { partitions: [{ topic, partition: 0 }] })
+  const c = await assignedAtBeginning(app, uniqueName('g-ahead-seek'), topic, [0])
 
   assert.deepEqual(positions(await read(app, c, { timeout: 5000, max_bytes: 250 })), ['0:0', '0:1'])
   await sleep(200)
@@ -93,10 +104,7 @@ test('read ahead: a seek between reads is honoured', async t => {
 test('read ahead: seeks of several partitions between reads, whichever the records read ahead came from', async t => {
   const topic = await setUp(t, 2)
   const app = await startProxy(t)
-  const c = await createConsumer(app, uniqueName('g-ahead-seeks'), { name: 'c', 'auto.commit.enable': 'false' })
-  const both = [0, 1].map(partition => ({ topic, partition }))
-  await post204(app, `${c}/assignments`, { partitions: both })
-  await post204(app, `${c}/positions/beginning`, { partitions: both })
+  const c = await assignedAtBeginning(app, uniqueName('g-ahead-seeks'), topic, [0, 1])
 
   const before: RestRecord[] = []
   // Until both partitions have been read from, each read filling its max_bytes.
@@ -128,9 +136,7 @@ test('read ahead: seeks of several partitions between reads, whichever the recor
 test('read ahead: a smaller max_bytes on the next read takes fewer records, and none is lost', async t => {
   const topic = await setUp(t, 1)
   const app = await startProxy(t)
-  const c = await createConsumer(app, uniqueName('g-ahead-bytes'), { name: 'c', 'auto.commit.enable': 'false' })
-  await post204(app, `${c}/assignments`, { partitions: [{ topic, partition: 0 }] })
-  await post204(app, `${c}/positions/beginning`, { partitions: [{ topic, partition: 0 }] })
+  const c = await assignedAtBeginning(app, uniqueName('g-ahead-bytes'), topic, [0])
 
   assert.deepEqual(positions(await read(app, c, { timeout: 5000, max_bytes: 350 })), ['0:0', '0:1', '0:2'])
   await sleep(200)
@@ -147,9 +153,7 @@ test('read ahead: deleting an instance (auto-commit on) commits only the records
   const topic = await setUp(t, 1)
   const app = await startProxy(t)
   const group = uniqueName('g-ahead-delete')
-  const c = await createConsumer(app, group, { name: 'c', 'auto.commit.enable': 'true' })
-  await post204(app, `${c}/assignments`, { partitions: [{ topic, partition: 0 }] })
-  await post204(app, `${c}/positions/beginning`, { partitions: [{ topic, partition: 0 }] })
+  const c = await assignedAtBeginning(app, group, topic, [0], true)
 
   assert.deepEqual(positions(await read(app, c, { timeout: 5000, max_bytes: 250 })), ['0:0', '0:1'])
   await sleep(200)
