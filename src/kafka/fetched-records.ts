@@ -181,6 +181,13 @@ export class RecordCursor {
     return this.peek() === undefined
   }
 
+  /** About how many bytes of records are left to read: their batches' bytes after the record peek() decoded. */
+  get bytes(): number {
+    let bytes = -this.#at
+    for (let i = this.#batch; i < this.#batches.length; i++) bytes += this.#batches[i].data.length
+    return Math.max(bytes, 0)
+  }
+
   peek(): ConsumedRecord | undefined {
     if (this.#ready) return this.#view
     const view = this.#view

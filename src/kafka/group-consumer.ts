@@ -3,8 +3,9 @@
 // APIs (it has no assign/seek): reads return as soon as records are buffered, and fetches are long polls, so a
 // record produced while a read waits is answered at once instead of after the full timeout.
 //
-// Memory: each partition holds at most one fetch response's records, and no partition is fetched again until
-// its buffer is drained, so an idle instance holds at most one response per broker it reads from.
+// Memory: a partition is fetched again only once less than half of max.partition.fetch.bytes is left in its
+// buffer, so each partition holds at most about one and a half responses' records, and an idle instance (whose
+// reads drain nothing) no more than that per partition.
 import { ConnectionPool, Consumer, FetchIsolationLevels } from '@platformatic/kafka'
 import { type ConsumerTuningSettings, type KafkaClientSettings } from '../config/client-options.ts'
 import { errors } from '../errors/codes.ts'
@@ -444,11 +445,19 @@ export class GroupConsumer {
       if (s.error) continue
       if (s.fetchOffset === undefined) {
         if (!s.resolving) unresolved.push(s)
-      } else if (!s.buffered.empty) buffered = true
-      else ready = true
+      } else {
+        if (!s.buffered.empty) buffered = true
+        if (this.#wantsFetch(s)) ready = true
+      }
     }
     if (unresolved.length > 0) void this.#resolve(unresolved)
     if (ready && !this.#planning) void this.#fetchReady(buffered ? 0 : maxWaitMs)
+  }
+
+  // A partition is fetched again once less than half of max.partition.fetch.bytes is left in its buffer, so the
+  // next response is on its way while the last one is read (with 1 KiB records one response is about one read).
+  #wantsFetch(s: PartitionState): boolean {
+    return s.buffered.bytes < this.#options.tuning.partitionMaxBytes / 2
   }
 
   async #fetchReady(maxWaitMs: number): Promise<void> {
@@ -458,7 +467,7 @@ export class GroupConsumer {
       const metadata = await this.#consumer.metadata({ topics })
       // Chosen after the metadata wait: a fetch that completed meanwhile may have filled a buffer.
       const ready = [...this.#partitions.values()].filter(
-        s => !s.error && s.fetchOffset !== undefined && s.buffered.empty
+        s => !s.error && s.fetchOffset !== undefined && this.#wantsFetch(s)
       )
       const byNode = new Map<number, PartitionState[]>()
       for (const s of ready) {

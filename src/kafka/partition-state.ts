@@ -136,8 +136,11 @@ export function applyFetched(
       if (!s || current.get(s.key) !== s || s.epoch !== asked.epoch || s.fetchOffset !== asked.offset) continue
       const result = recordsOf(name, p, asked.offset)
       if (result.error === 'OFFSET_OUT_OF_RANGE') {
+        // The log moved past us: the position is reset (auto.offset.reset) and the records still buffered,
+        // which come before the reset position's range, are dropped with it.
         s.fetchOffset = undefined
         s.outOfRange = true
+        s.buffered.clear()
       } else if (result.error === 'STALE_METADATA') {
         outcome.staleMetadata = true
       } else if (result.error) {

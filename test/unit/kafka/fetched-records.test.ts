@@ -128,3 +128,31 @@ test('partition errors, and offsets past 2^53, are reported instead of records',
   const result = recordsOf('t', { partitionIndex: 1, errorCode: 0, records: far }, 2n ** 53n)
   assert.match(String(result.error), /Offsets of t-1 pass 2\^53/)
 })
+
+test('bytes: about what is left to read, falling as records are read, 0 when drained or cleared', () => {
+  const cursor = new RecordCursor('t', 0)
+  assert.equal(cursor.bytes, 0)
+  const values = (from: number) => Array.from({ length: 10 }, (_, i) => plain(null, 'v'.repeat(100) + (from + i)))
+  const batches = [...readBatches(batchBytes(values(0), 0)), ...readBatches(batchBytes(values(10), 10))]
+  cursor.append(batches, 0)
+  const total = cursor.bytes
+  assert.equal(
+    total,
+    batches.reduce((sum, b) => sum + b.data.length, 0)
+  )
+  assert.ok(total > 20 * 100 && total < 20 * 130, String(total))
+  let last = total
+  for (let k = 0; k < 20; k++) {
+    assert.equal(cursor.peek()?.offset, k)
+    cursor.next()
+    cursor.peek() // (the record at the cursor, once decoded, no longer counts)
+    assert.ok(cursor.bytes < last || cursor.bytes === 0, `after ${k}: ${cursor.bytes} of ${last}`)
+    last = cursor.bytes
+    if (k === 9) assert.ok(Math.abs(last - total / 2) < 150, `half way: ${last} of ${total}`)
+  }
+  assert.equal(cursor.bytes, 0)
+  cursor.append(readBatches(batchBytes(values(20), 20)), 20)
+  assert.ok(cursor.bytes > 1000)
+  cursor.clear()
+  assert.equal(cursor.bytes, 0)
+})
