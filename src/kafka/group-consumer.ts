@@ -96,6 +96,8 @@ export class GroupConsumer {
   #resync: NodeJS.Timeout | undefined
   #autoCommit: NodeJS.Timeout | undefined
   #closed = false
+  // The max_bytes of the last read.
+  #readBytes = Infinity
 
   constructor(options: GroupConsumerOptions) {
     this.#options = options
@@ -336,6 +338,7 @@ export class GroupConsumer {
   async read(limits: ReadLimits, out: RecordSink, taken = 0): Promise<boolean> {
     const deadline = Date.now() + limits.timeoutMs
     const since = this.#errorSeq
+    this.#readBytes = limits.maxBytes
     let bytes = taken
     let full = false
     for (;;) {
@@ -454,10 +457,11 @@ export class GroupConsumer {
     if (ready && !this.#planning) void this.#fetchReady(buffered ? 0 : maxWaitMs)
   }
 
-  // A partition is fetched again once less than half of max.partition.fetch.bytes is left in its buffer, so the
-  // next response is on its way while the last one is read (with 1 KiB records one response is about one read).
+  // A partition is fetched again once less than half of max.partition.fetch.bytes, and less than the last read
+  // took at most, is left in its buffer: the next response is on its way while the last one is read (with 1 KiB
+  // records and max_bytes of 1 MiB one response is about one read), and no sooner than the next read may need it.
   #wantsFetch(s: PartitionState): boolean {
-    return s.buffered.bytes < this.#options.tuning.partitionMaxBytes / 2
+    return s.buffered.bytes < Math.min(this.#options.tuning.partitionMaxBytes / 2, this.#readBytes)
   }
 
   async #fetchReady(maxWaitMs: number): Promise<void> {
