@@ -42,6 +42,7 @@ ${commonUsage}
   --broker-warmup <s>  produce to a scratch topic first so the broker's JIT is warm (default 30; 0: skip)
   --paired             measure a again right before every other row; each ratio is to that adjacent a (a
                        shared, noisy machine drifts over a run: pairing keeps it out of the ratios)
+  --stream-window <n>  records each d connection keeps outstanding (default 1000; a keeps 1600 in flight)
 ${commonTail}`
 
 function parseOptions(args: string[]): Options | undefined {
@@ -49,11 +50,16 @@ function parseOptions(args: string[]): Options | undefined {
     usage,
     scenarioIds,
     partitions: 6,
-    extra: { 'broker-warmup': { type: 'string', default: '30' }, paired: { type: 'boolean', default: false } }
+    extra: {
+      'broker-warmup': { type: 'string', default: '30' },
+      paired: { type: 'boolean', default: false },
+      'stream-window': { type: 'string', default: '1000' }
+    }
   })
   if (!parsed) return undefined
   const warmup = number('broker-warmup', parsed.values['broker-warmup'] as string, 0, 600)
-  return { ...parsed.options, brokerWarmupMs: warmup * 1000, paired: parsed.values.paired === true }
+  const streamWindow = number('stream-window', parsed.values['stream-window'] as string, 1, 100_000)
+  return { ...parsed.options, brokerWarmupMs: warmup * 1000, paired: parsed.values.paired === true, streamWindow }
 }
 
 async function reference(run: Run, valueBytes: number): Promise<Row> {
@@ -192,9 +198,10 @@ async function v3Stream(
   kind: 'binary' | 'json' | 'avro' = 'binary'
 ): Promise<Row> {
   const conns = `${connections} conn${connections > 1 ? 's' : ''}`
+  const window = run.options.streamWindow ?? 1000
   const base = {
     ...(kind === 'binary'
-      ? { scenario: `d${connections}`, description: `v3 streaming, ${conns}, ≤1000 rec outstanding/conn` }
+      ? { scenario: `d${connections}`, description: `v3 streaming, ${conns}, ≤${window} rec outstanding/conn` }
       : { scenario: `g.${kind}`, description: `v3 streaming ${kind.toUpperCase()} documents, ${conns}` }),
     valueBytes,
     connections,
@@ -220,7 +227,7 @@ async function v3Stream(
         connections,
         valueBytes,
         value,
-        maxOutstanding: 1000,
+        maxOutstanding: window,
         window: run.options.window
       }
       return measure(loadgenModule, job, run, proxy.pid)

@@ -30,6 +30,8 @@ export interface Options {
   retries: number
   /** Measure the reference (a) again right before every other row and take that row's ratio to it. */
   paired: boolean
+  /** Records a v3 stream (produce d) keeps outstanding per connection. */
+  streamWindow?: number
 }
 
 // ---------------------------------------------------------------------------------------------------------------
