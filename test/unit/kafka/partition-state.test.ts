@@ -118,3 +118,17 @@ test('a fetch result is appended to records still buffered, never replacing them
   applyFetched(fetched, names, requested, current)
   assert.equal(nextOffset(s), undefined)
 })
+
+test('an out-of-range answer to a fetch made while records are still buffered drops them with the position', () => {
+  const s = state(0, [1, 1, 1])
+  s.buffered.next()
+  s.fetchOffset = 13n
+  const current = new Map([[s.key, s]])
+  const fetched = [{ topicId: 'id', partitions: [{ partitionIndex: 0, errorCode: 1, records: null }] }]
+  const requested = new Map([[s.key, { state: s, epoch: 0, offset: 13n }]])
+  const outcome = applyFetched(fetched, new Map([['id', 't']]), requested, current)
+  assert.deepEqual(outcome.errors, [])
+  assert.equal(s.fetchOffset, undefined)
+  assert.equal(s.outOfRange, true)
+  assert.equal(nextOffset(s), undefined)
+})
