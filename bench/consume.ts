@@ -355,7 +355,7 @@ export function main(args: string[]): Promise<number> {
           )
           noteShare(
             row,
-            run.rows.find(r => r.scenario === `c${instances}` && r.valueBytes === size)
+            run.rows.findLast(r => r.scenario === `c${instances}` && r.valueBytes === size)
           )
           add(row)
         }

@@ -294,7 +294,7 @@ export function main(args: string[]): Promise<number> {
     log(
       `produce benchmark: scenarios ${[...options.only].join(',')}, sizes ${options.sizes.join(',')}, ${seconds} s per row`
     )
-    if (options.brokerWarmupMs > 0) await warmBroker(run)
+    if (options.brokerWarmupMs > 0 && run.rows.length === 0) await warmBroker(run) // once, before the first round
     // One row, measured again when other processes disturbed it (bench/lib/run.ts), then reported.
     const measured = async (base: RowBase, body: () => Promise<Row>): Promise<Row | undefined> => {
       const row = await measureRow(run, base, body)

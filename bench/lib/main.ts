@@ -1,14 +1,14 @@
 // What every benchmark's main() does around its scenarios: parse the options (exit 2 on bad ones, 0 after
 // --help), start the broker, run the scenarios (everything is stopped afterwards, also on errors and Ctrl-C), then
 // print and write the results: `<benchmark>-<stamp>.json` (rows, machine, options, profiles and `extra`) and the
-// markdown table as `.md`.
+// markdown table as `.md`. With --repeat, the scenarios run round after round and a table of medians follows.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startBenchKafka } from './kafka.ts'
 import { cleanupAll, installSignalHandlers } from './processes.ts'
 import { formatProfile } from './profile.ts'
 import { repoRoot } from './proxy.ts'
-import { describeMachine, markdown } from './report.ts'
+import { describeMachine, markdown, medianRows, medianTable } from './report.ts'
 import { log, type Options, resultsDir, type Run } from './run.ts'
 
 export interface Report {
@@ -48,9 +48,14 @@ export async function benchMain<O extends Options>(
     profiles: [],
     proxyStarts: new Map()
   }
-  let report: Report
+  let report: Report = {}
   try {
-    report = await scenarios(run, options)
+    for (let round = 1; round <= options.repeat; round++) {
+      if (options.repeat > 1) log(`round ${round} of ${options.repeat}`)
+      const first = run.rows.length
+      report = await scenarios(run, options)
+      if (options.repeat > 1) for (const row of run.rows.slice(first)) row.round = round
+    }
   } finally {
     await cleanupAll()
   }
@@ -60,7 +65,10 @@ export async function benchMain<O extends Options>(
     durationS: options.window.durationMs / 1000,
     text: report.text
   }
-  const table = markdown(run.rows, machine, window, report.legend)
+  const medians = options.repeat > 1 ? medianRows(run.rows) : undefined
+  const table = [markdown(run.rows, machine, window, report.legend), ...(medians ? [medianTable(medians)] : [])].join(
+    '\n\n'
+  )
   const jsonPath = join(resultsDir, `${benchmark}-${stamp}.json`)
   const json = {
     benchmark,
@@ -69,6 +77,7 @@ export async function benchMain<O extends Options>(
     options: { ...options, only: [...options.only] },
     ...report.extra,
     rows: run.rows,
+    ...(medians ? { medians } : {}),
     profiles: run.profiles
   }
   await writeFile(jsonPath, JSON.stringify(json, null, 2) + '\n')

@@ -13,6 +13,8 @@ export const commonUsage = `  --duration <s>       measured seconds per row (def
 export const commonTail = `  --profile            run the proxy with --cpu-prof and print its top functions (also BENCH_PROFILE=1)
   --quiet-wait <s>     before each row, wait up to this long for other processes to go quiet (default 120)
   --retries <n>        measure a row again, up to n times, when other processes disturbed it (default 2)
+  --repeat <n>         run the selected scenarios n times over, round after round, and add a table of each
+                       row's median records/s and median ratio to (a) (default 1)
   -h, --help           this text
 
 Environment: KAFKA_BOOTSTRAP_SERVERS uses that cluster instead of starting a broker; BENCH_PROXY_NODE_ARGS and
@@ -47,6 +49,7 @@ export function parseBenchArgs(
       profile: { type: 'boolean', default: false },
       'quiet-wait': { type: 'string', default: '120' },
       retries: { type: 'string', default: '2' },
+      repeat: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
       ...config.extra
     }
@@ -79,7 +82,8 @@ export function parseBenchArgs(
       quietWaitMs: number('quiet-wait', text('quiet-wait'), 0, 3600) * 1000,
       brokerWarmupMs: 0,
       paired: false,
-      retries: number('retries', text('retries'), 0, 10)
+      retries: number('retries', text('retries'), 0, 10),
+      repeat: number('repeat', text('repeat'), 1, 50)
     }
   }
 }

@@ -34,6 +34,8 @@ export interface Row {
   /** Open loop (c/2): p99 of how late the generator itself sent requests; a large value taints the latencies. */
   sendLagP99Ms?: number
   note?: string
+  /** With --repeat: the round (from 1) the row was measured in. */
+  round?: number
   /** Per second of the window (JSON only). */
   timeline?: LoadResult['timeline']
 }
@@ -131,7 +133,7 @@ export function markdown(
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`]
   for (const r of rows) {
     const cells = [
-      `${r.scenario}: ${r.description}`,
+      `${r.round ? `#${r.round} ` : ''}${r.scenario}: ${r.description}`,
       r.valueBytes === null ? '–' : r.valueBytes >= 1024 ? `${r.valueBytes / 1024} KiB` : `${r.valueBytes} B`,
       String(r.connections),
       r.note?.startsWith('skipped') ? 'skipped' : fmt(r.recordsPerSec),
@@ -149,7 +151,9 @@ export function markdown(
     ]
     lines.push(`| ${cells.join(' | ')} |`)
   }
-  const notes = rows.filter(r => r.note).map(r => `- ${r.scenario} (${r.valueBytes ?? '–'} B): ${r.note}`)
+  const notes = rows
+    .filter(r => r.note)
+    .map(r => `- ${r.round ? `#${r.round} ` : ''}${r.scenario} (${r.valueBytes ?? '–'} B): ${r.note}`)
   return [
     `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.os}; Node ${machine.node}; ` +
       `Kafka ${machine.kafka}; ${machine.kafkaClient}; undici ${machine.undici}; commit ${machine.commit}.`,
@@ -162,4 +166,62 @@ export function markdown(
     'CPU: 100 % = one core (over the measured window); "other" is everything on the machine outside the benchmark.',
     ...(notes.length > 0 ? ['', 'Notes:', ...notes] : [])
   ].join('\n')
+}
+
+/** One row of the --repeat summary: a scenario and size over every round that measured it. */
+export interface MedianRow {
+  scenario: string
+  valueBytes: number | null
+  rounds: number
+  recordsPerSec: number
+  /** Median of the rounds' ratios (each to the reference of its own round, or the adjacent one with --paired). */
+  ratioToA: number | null
+  ratios: number[]
+  p50Ms: number
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((x, y) => x - y)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Per scenario and size, in the order first measured: medians over the rounds (skipped rows left out). */
+export function medianRows(rows: Row[]): MedianRow[] {
+  const groups = new Map<string, Row[]>()
+  for (const row of rows) {
+    if (row.note?.startsWith('skipped')) continue
+    const key = `${row.scenario} ${row.valueBytes}`
+    const group = groups.get(key)
+    if (group) group.push(row)
+    else groups.set(key, [row])
+  }
+  return [...groups.values()].map(group => {
+    const ratios = group.flatMap(r => (r.ratioToA === null ? [] : [r.ratioToA]))
+    return {
+      scenario: group[0].scenario,
+      valueBytes: group[0].valueBytes,
+      rounds: group.length,
+      recordsPerSec: median(group.map(r => r.recordsPerSec)),
+      ratioToA: ratios.length > 0 ? median(ratios) : null,
+      ratios,
+      p50Ms: median(group.map(r => r.p50Ms))
+    }
+  })
+}
+
+export function medianTable(medians: MedianRow[]): string {
+  const lines = [
+    '| scenario | value | rows | median records/s | median vs (a) | each vs (a) | median p50 ms |',
+    '| --- | --- | ---: | ---: | ---: | --- | ---: |'
+  ]
+  for (const m of medians) {
+    const size = m.valueBytes === null ? '–' : m.valueBytes >= 1024 ? `${m.valueBytes / 1024} KiB` : `${m.valueBytes} B`
+    const each = m.ratios.map(r => `${fmt(100 * r)} %`).join(', ') || '–'
+    const ratio = m.ratioToA === null ? '–' : `${fmt(100 * m.ratioToA)} %`
+    lines.push(
+      `| ${m.scenario} | ${size} | ${m.rounds} | ${fmt(m.recordsPerSec)} | ${ratio} | ${each} | ${fmt(m.p50Ms, 2)} |`
+    )
+  }
+  return ['Medians over the rounds (--repeat):', '', ...lines].join('\n')
 }

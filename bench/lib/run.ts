@@ -28,6 +28,8 @@ export interface Options {
   quietWaitMs: number
   brokerWarmupMs: number
   retries: number
+  /** Rounds of the selected scenarios (each round measures its own references). */
+  repeat: number
   /** Measure the reference (a) again right before every other row and take that row's ratio to it. */
   paired: boolean
   /** Records a v3 stream (produce d) keeps outstanding per connection. */
