@@ -1,7 +1,7 @@
 // The consume benchmark's HTTP load generator, run as its own process (forked by runJob):
 //   consume: `instances` v2 consumer instances in one group (created with auto.offset.reset=earliest, subscribed
 //            to a pre-filled topic, polled only once the group's assignment is settled), each polling
-//            GET .../records in a loop on its own keep-alive connection until the window is over. When the window
+//            GET .../records in a loop on its own keep-alive connection (lib/lean-http.ts) until the window is over. When the window
 //            opens, each instance seeks its partitions back to the beginning (POST .../positions/beginning), so the
 //            topic need only hold what the window reads; a partition read to its end is sought back to its
 //            beginning too (noted: see README). Every record's partition and offset are checked (each once per
@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Client } from 'undici'
 import { type LoadResult, Meter, type WindowSpec } from './measure.ts'
 import { OffsetCheck } from './offset-check.ts'
+import { LeanConnection } from './lean-http.ts'
 import { scanRecords } from './records-scan.ts'
 import { serveJob } from './processes.ts'
 
@@ -187,6 +188,8 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
   const notes: string[] = []
   const check = new OffsetCheck()
   const base64Length = Math.ceil(job.valueBytes / 3) * 4
+  // What each value's JSON text should measure (quotes included), as a hint to the scan
+  const valueLength = job.format === 'binary' ? base64Length + 2 : job.valueBytes
   let badValues = 0
   let firstBadValue: string | undefined
   let endsInWindow = 0
@@ -213,6 +216,7 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
     const query = `timeout=${job.pollTimeoutMs}&max_bytes=${job.maxBytes}`
     const poll = async (instance: Instance, assigned: number[]): Promise<void> => {
       const path = `${instance.path}/records?${query}`
+      let lean: LeanConnection | undefined
       const ended = new Set<number>()
       let rewound = false
       for (let k = 0; k < maxOperations; k++) {
@@ -226,16 +230,16 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
             ended.clear()
             began = performance.now()
           }
-          const response = await instance.client.request({ path, method: 'GET', headers: { accept } })
-          const body = await response.body.bytes()
+          lean ??= await LeanConnection.open(job.origin, job.maxBytes * 2)
+          const response = await lean.get(path, accept)
+          const bytes = response.body
           const done = performance.now()
-          const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-          if (response.statusCode !== 200) {
-            meter.fail(done, `HTTP ${response.statusCode}: ${bytes.toString('utf8', 0, 300)}`)
+          if (response.status !== 200) {
+            meter.fail(done, `HTTP ${response.status}: ${bytes.toString('utf8', 0, 300)}`)
             await sleep(10)
             continue
           }
-          const records = scanRecords(bytes)
+          const records = scanRecords(bytes, valueLength)
           for (const record of records) {
             check.see(record.partition, record.offset)
             if (record.offset === job.endOffsets[record.partition] - 1 && wrap.has(record.partition))
@@ -258,10 +262,13 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
           }
         } catch (error) {
           meter.fail(performance.now(), (error as Error).message)
+          lean?.close() // a failed connection is not used again
+          lean = undefined
           if (performance.now() > meter.hardStop) break
           await sleep(10)
         }
       }
+      lean?.close()
     }
     const loops = Promise.all(instances.map((instance, i) => poll(instance, held[i])))
     const deadline = sleep(meter.hardStop - performance.now() + 1000, 'timeout' as const)

@@ -26,14 +26,27 @@ function digitsAt(bytes: Buffer, i: number): number {
   return n
 }
 
-export function scanRecords(bytes: Buffer): ScannedRecord[] {
+// Whether `bytes` hold `pattern` at `at` (a loop: Buffer#compare costs more to call for so few bytes).
+function holds(bytes: Buffer, at: number, pattern: Buffer): boolean {
+  if (at < 0 || at + pattern.length > bytes.length) return false
+  for (let i = 0; i < pattern.length; i++) if (bytes[at + i] !== pattern[i]) return false
+  return true
+}
+
+/**
+ * `valueLength`: the length every value should have (e.g. a base64 string's, quotes included): the scan first
+ * looks for the partition right after a value of that length, and searches only when it is not there.
+ */
+export function scanRecords(bytes: Buffer, valueLength = -1): ScannedRecord[] {
   const out: ScannedRecord[] = []
   for (let at = bytes.indexOf(VALUE); at >= 0; at = bytes.indexOf(VALUE, at)) {
     const valueStart = at + VALUE.length
-    const partitionAt = bytes.indexOf(PARTITION, valueStart)
+    const partitionAt =
+      valueLength >= 0 && holds(bytes, valueStart + valueLength, PARTITION)
+        ? valueStart + valueLength
+        : bytes.indexOf(PARTITION, valueStart)
     const comma = partitionAt < 0 ? -1 : bytes.indexOf(0x2c, partitionAt + 1)
-    if (comma < 0 || bytes.compare(OFFSET, 0, OFFSET.length, comma, comma + OFFSET.length) !== 0)
-      throw new Error(`a record without partition and offset at ${at}`)
+    if (comma < 0 || !holds(bytes, comma, OFFSET)) throw new Error(`a record without partition and offset at ${at}`)
     const offsetAt = comma + OFFSET.length
     out.push({
       valueLength: partitionAt - valueStart,
