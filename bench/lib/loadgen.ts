@@ -118,10 +118,32 @@ async function runHttp(job: HttpJob, announce: (start: number, end: number) => v
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const reportOk = /"error_code":\s*200[,}]/
+const ERROR_CODE = Buffer.from('"error_code":')
+
+// Whether the report line bytes[start, end) says 200 (`"error_code":200`, spaces allowed after the colon).
+function reportOk(bytes: Buffer, start: number, end: number): boolean {
+  const at = bytes.indexOf(ERROR_CODE, start)
+  if (at < 0 || at >= end) return false
+  let i = at + ERROR_CODE.length
+  while (bytes[i] === 0x20) i++
+  return (
+    bytes[i] === 0x32 && bytes[i + 1] === 0x30 && bytes[i + 2] === 0x30 && (bytes[i + 3] < 0x30 || bytes[i + 3] > 0x39)
+  )
+}
+
+// The records of a stream, back to back in one Buffer, and where each starts (one more: the end). A write of n
+// records is a view of it, not a string built and encoded per write: the generator shares the 2 cores with the
+// proxy and the broker.
+function recordPool(records: string[]): { bytes: Buffer; starts: number[] } {
+  const bytes = Buffer.from(records.join(''))
+  const starts = [0]
+  for (const record of records) starts.push(starts[starts.length - 1] + Buffer.byteLength(record))
+  return { bytes, starts }
+}
 
 async function runStream(job: StreamJob, announce: (start: number, end: number) => void): Promise<LoadResult> {
-  const pool = v3Records(job.valueBytes, 4096, job.value)
+  const pool = recordPool(v3Records(job.valueBytes, 4096, job.value))
+  const poolSize = pool.starts.length - 1
   const meter = new Meter(job.window, announce)
   let status: number | undefined
   let refused: string | undefined
@@ -163,15 +185,16 @@ async function runStream(job: StreamJob, announce: (start: number, end: number) 
             request.end()
             return
           }
-          const count = Math.min(chunkRecords, job.maxOutstanding - outstanding)
+          const first = next % poolSize
+          // Up to the pool's end: the records of one write are one contiguous view.
+          const count = Math.min(chunkRecords, job.maxOutstanding - outstanding, poolSize - first)
           if (count <= 0) return
-          let chunk = ''
           for (let i = 0; i < count; i++) {
-            chunk += pool[next++ % pool.length]
             sentAt[(head + outstanding) % capacity] = now
             outstanding++
           }
-          if (!request.write(chunk)) {
+          next += count
+          if (!request.write(pool.bytes.subarray(pool.starts[first], pool.starts[first + count]))) {
             waitingDrain = true
             request.once('drain', () => {
               waitingDrain = false
@@ -184,8 +207,8 @@ async function runStream(job: StreamJob, announce: (start: number, end: number) 
 
       request.on('response', response => {
         status = response.statusCode
-        response.setEncoding('utf8')
         if (response.statusCode !== 200) {
+          response.setEncoding('utf8')
           let text = ''
           response.on('data', (part: string) => (text += part.length < 2000 ? part : ''))
           response.on('end', () => {
@@ -196,26 +219,27 @@ async function runStream(job: StreamJob, announce: (start: number, end: number) 
           })
           return
         }
-        let buffer = ''
-        response.on('data', (part: string) => {
-          buffer += part
+        // Reports are read as bytes; a line cut by the end of a chunk waits in `rest` for the next one.
+        let rest: Buffer | undefined
+        response.on('data', (part: Buffer) => {
+          const bytes = rest ? Buffer.concat([rest, part]) : part
           const now = performance.now()
           let start = 0
-          for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n', start)) {
-            const line = buffer.slice(start, nl).trim()
+          for (let nl = bytes.indexOf(0x0a); nl !== -1; nl = bytes.indexOf(0x0a, start)) {
+            const lineStart = start
             start = nl + 1
-            if (line.length === 0) continue
+            if (nl - lineStart <= 1) continue // the \r\n of an empty line
             if (outstanding === 0) {
-              meter.fail(now, `report without an outstanding record: ${line.slice(0, 300)}`)
+              meter.fail(now, `report without an outstanding record: ${bytes.toString('utf8', lineStart, nl).slice(0, 300)}`) // prettier-ignore
               continue
             }
             const began = sentAt[head]
             head = (head + 1) % capacity
             outstanding--
-            if (reportOk.test(line)) meter.okRecord(began, now, job.valueBytes)
-            else meter.fail(now, `report: ${line.slice(0, 300)}`)
+            if (reportOk(bytes, lineStart, nl)) meter.okRecord(began, now, job.valueBytes)
+            else meter.fail(now, `report: ${bytes.toString('utf8', lineStart, nl).trim().slice(0, 300)}`)
           }
-          buffer = buffer.slice(start)
+          rest = start < bytes.length ? Buffer.from(bytes.subarray(start)) : undefined
           fill()
         })
         response.on('end', () => {
