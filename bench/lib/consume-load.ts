@@ -187,9 +187,8 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
   const instances: Instance[] = []
   const notes: string[] = []
   const check = new OffsetCheck()
-  const base64Length = Math.ceil(job.valueBytes / 3) * 4
-  // What each value's JSON text should measure (quotes included), as a hint to the scan
-  const valueLength = job.format === 'binary' ? base64Length + 2 : job.valueBytes
+  // What each value's JSON text should measure (quotes included): checked for binary, a hint to the scan for all
+  const valueLength = job.format === 'binary' ? Math.ceil(job.valueBytes / 3) * 4 + 2 : job.valueBytes
   let badValues = 0
   let firstBadValue: string | undefined
   let endsInWindow = 0
@@ -246,7 +245,7 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
               ended.add(record.partition)
             const ok =
               job.format === 'binary'
-                ? record.valueLength === base64Length + 2 && record.valueFirst === 0x22
+                ? record.valueLength === valueLength && record.valueFirst === 0x22
                 : record.valueFirst === 0x7b
             if (!ok) {
               badValues++

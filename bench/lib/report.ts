@@ -93,6 +93,12 @@ const fmt = (value: number | null, digits = 0): string =>
     ? '–'
     : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
+const sizeLabel = (valueBytes: number | null): string =>
+  valueBytes === null ? '–' : valueBytes >= 1024 ? `${valueBytes / 1024} KiB` : `${valueBytes} B`
+
+// With --repeat, rows and their notes name their round.
+const roundTag = (row: Row): string => (row.round ? `#${row.round} ` : '')
+
 const produceLegend = [
   'Latency: per HTTP request (b, c, e, f), per producer send of 100 records (a), per record from write to its',
   'delivery report (d, g); c/2 is open loop, measured from the intended send time. MB/s counts record values only.',
@@ -133,8 +139,8 @@ export function markdown(
   const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`]
   for (const r of rows) {
     const cells = [
-      `${r.round ? `#${r.round} ` : ''}${r.scenario}: ${r.description}`,
-      r.valueBytes === null ? '–' : r.valueBytes >= 1024 ? `${r.valueBytes / 1024} KiB` : `${r.valueBytes} B`,
+      `${roundTag(r)}${r.scenario}: ${r.description}`,
+      sizeLabel(r.valueBytes),
       String(r.connections),
       r.note?.startsWith('skipped') ? 'skipped' : fmt(r.recordsPerSec),
       fmt(r.mbPerSec, 1),
@@ -151,9 +157,7 @@ export function markdown(
     ]
     lines.push(`| ${cells.join(' | ')} |`)
   }
-  const notes = rows
-    .filter(r => r.note)
-    .map(r => `- ${r.round ? `#${r.round} ` : ''}${r.scenario} (${r.valueBytes ?? '–'} B): ${r.note}`)
+  const notes = rows.filter(r => r.note).map(r => `- ${roundTag(r)}${r.scenario} (${r.valueBytes ?? '–'} B): ${r.note}`)
   return [
     `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB, ${machine.os}; Node ${machine.node}; ` +
       `Kafka ${machine.kafka}; ${machine.kafkaClient}; undici ${machine.undici}; commit ${machine.commit}.`,
@@ -216,11 +220,10 @@ export function medianTable(medians: MedianRow[]): string {
     '| --- | --- | ---: | ---: | ---: | --- | ---: |'
   ]
   for (const m of medians) {
-    const size = m.valueBytes === null ? '–' : m.valueBytes >= 1024 ? `${m.valueBytes / 1024} KiB` : `${m.valueBytes} B`
     const each = m.ratios.map(r => `${fmt(100 * r)} %`).join(', ') || '–'
     const ratio = m.ratioToA === null ? '–' : `${fmt(100 * m.ratioToA)} %`
     lines.push(
-      `| ${m.scenario} | ${size} | ${m.rounds} | ${fmt(m.recordsPerSec)} | ${ratio} | ${each} | ${fmt(m.p50Ms, 2)} |`
+      `| ${m.scenario} | ${sizeLabel(m.valueBytes)} | ${m.rounds} | ${fmt(m.recordsPerSec)} | ${ratio} | ${each} | ${fmt(m.p50Ms, 2)} |`
     )
   }
   return ['Medians over the rounds (--repeat):', '', ...lines].join('\n')
