@@ -89,17 +89,26 @@ export class LeanConnection {
   #read(chunk: Buffer, n: number): void {
     let at = 0
     if (this.#expected < 0) {
-      // The head: gathered until its blank line (it may span reads).
-      if (this.#headLength + n > this.#head.length) {
-        const grown = Buffer.allocUnsafe(Math.max(2 * this.#head.length, this.#headLength + n))
-        this.#head.copy(grown, 0, 0, this.#headLength)
-        this.#head = grown
+      // The head, usually whole in the answer's first read: found there, nothing is copied; otherwise gathered
+      // until its blank line.
+      let head: string
+      const whole = this.#headLength === 0 ? chunk.subarray(0, n).indexOf(CRLF2) : -1
+      if (whole >= 0) {
+        head = chunk.toString('latin1', 0, whole + 2)
+        at = whole + 4
+      } else {
+        if (this.#headLength + n > this.#head.length) {
+          const grown = Buffer.allocUnsafe(Math.max(2 * this.#head.length, this.#headLength + n))
+          this.#head.copy(grown, 0, 0, this.#headLength)
+          this.#head = grown
+        }
+        const before = this.#headLength
+        this.#headLength += chunk.copy(this.#head, before, 0, n)
+        const end = this.#head.subarray(0, this.#headLength).indexOf(CRLF2, Math.max(0, before - 3))
+        if (end < 0) return
+        head = this.#head.toString('latin1', 0, end + 2)
+        at = end + 4 - before // where the body starts in this read
       }
-      const before = this.#headLength
-      this.#headLength += chunk.copy(this.#head, before, 0, n)
-      const end = this.#head.subarray(0, this.#headLength).indexOf(CRLF2, Math.max(0, before - 3))
-      if (end < 0) return
-      const head = this.#head.toString('latin1', 0, end + 2)
       const status = Number(head.slice(9, 12))
       const length = CONTENT_LENGTH.exec(head)
       const empty = status === 204 || status === 304 // never a body
@@ -111,7 +120,6 @@ export class LeanConnection {
       this.#status = status
       this.#expected = empty ? 0 : Number(length![1])
       if (this.#expected > this.#body.length) this.#body = Buffer.allocUnsafe(this.#expected)
-      at = end + 4 - before // where the body starts in this read
     }
     const take = Math.min(n - at, this.#expected - this.#bodyLength)
     if (take > 0) this.#bodyLength += chunk.copy(this.#body, this.#bodyLength, at, at + take)
