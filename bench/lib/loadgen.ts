@@ -1,5 +1,5 @@
 // The HTTP load generator, run as its own process (forked by runJob) so the proxy's CPU is its own.
-//   http:   N keep-alive connections (one undici Client each); each sends its next request when the previous
+//   http:   N keep-alive connections (lean-http.ts, requests encoded ahead); each sends its next request when the previous
 //           response arrived (closed loop), or, with `rate`, at fixed intended times (open loop: latency is taken
 //           from the intended send time, so a slow response also counts against the requests queued behind it).
 //   stream: N connections with ONE long-lived POST each whose body is a stream of concatenated JSON records and
@@ -7,7 +7,7 @@
 //           `maxOutstanding` records per connection wait for their report.
 import { request as httpRequest } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Client } from 'undici'
+import { encodeRequest, LeanConnection } from './lean-http.ts'
 import { type LoadResult, Meter, type WindowSpec } from './measure.ts'
 import { type ValueFormat, v2Bodies, type V3Value, v3Records } from './payload.ts'
 import { serveJob } from './processes.ts'
@@ -50,21 +50,17 @@ async function runHttp(job: HttpJob, announce: (start: number, end: number) => v
   const bodyCount = job.body ? (job.body.records > 1 ? 64 : 1024) : 0
   const bodies = job.body
     ? v2Bodies(job.body.format, job.body.records, job.body.valueBytes, bodyCount, job.body.schemaId)
-    : []
+    : [undefined]
+  const requests = bodies.map(body => encodeRequest(job.method, job.origin, job.path, job.headers, body))
   const records = job.body?.records ?? 0
   const bytes = records * (job.body?.valueBytes ?? 0)
-  const clients = Array.from(
-    { length: job.connections },
-    () =>
-      new Client(job.origin, { pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 })
-  )
+  const connections: (LeanConnection | undefined)[] = Array.from({ length: job.connections }, () => undefined)
   const meter = new Meter(job.window, announce)
-  const errorOffsets = /"error_code":\s*\d/
   // Open loop: connection c sends its k-th request at start + (k + c / connections) * interval.
   const interval = job.rate > 0 ? (job.connections * 1000) / job.rate : 0
   let dropped = 0
 
-  const loop = async (client: Client, c: number): Promise<void> => {
+  const loop = async (c: number): Promise<void> => {
     const wait = meter.untilStart() - job.window.warmupMs
     if (wait > 0) await sleep(wait)
     const origin = performance.now()
@@ -89,21 +85,20 @@ async function runHttp(job: HttpJob, announce: (start: number, end: number) => v
         began = intended
       } else if (began > meter.end) break
       try {
-        const response = await client.request({
-          path: job.path,
-          method: job.method,
-          headers: job.headers,
-          body: bodies.length > 0 ? bodies[next++ % bodies.length] : undefined
-        })
-        const text = await response.body.text()
+        connections[c] ??= await LeanConnection.open(job.origin, 64 * 1024)
+        const { status, body } = await connections[c].send(requests[next++ % requests.length])
         const done = performance.now()
-        if (response.statusCode !== 200) meter.fail(done, `HTTP ${response.statusCode}: ${text.slice(0, 300)}`)
-        else if (job.checkOffsets && errorOffsets.test(text)) meter.fail(done, `record error: ${text.slice(0, 300)}`)
+        if (status !== 200) meter.fail(done, `HTTP ${status}: ${body.toString('utf8', 0, 300)}`)
+        else if (job.checkOffsets && anyErrorCode(body))
+          meter.fail(done, `record error: ${body.toString('utf8', 0, 300)}`) // prettier-ignore
         else {
           meter.ok(began, done, records, bytes)
           if (interval > 0) meter.answered(began, sent, done)
         }
       } catch (error) {
+        // A failed connection is opened again for the next request.
+        connections[c]?.close()
+        connections[c] = undefined
         meter.fail(performance.now(), (error as Error).message)
         if (performance.now() > meter.hardStop) break
         await sleep(10)
@@ -111,14 +106,24 @@ async function runHttp(job: HttpJob, announce: (start: number, end: number) => v
     }
   }
   const deadline = sleep(meter.hardStop - performance.now() + 1000, 'timeout' as const)
-  const finished = await Promise.race([Promise.all(clients.map(loop)), deadline])
-  await Promise.all(clients.map(client => (finished === 'timeout' ? client.destroy() : client.close())))
+  await Promise.race([Promise.all(connections.map((_, c) => loop(c))), deadline])
+  for (const connection of connections) connection?.close()
   return meter.result(dropped > 0 ? { notes: [`${dropped} warm-up sends still unsent at the window's start dropped`] } : {}) // prettier-ignore
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-
 const ERROR_CODE = Buffer.from('"error_code":')
+
+// Whether a v2 produce answer has a record whose "error_code" is a number (successes have null).
+function anyErrorCode(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(ERROR_CODE); at >= 0; at = bytes.indexOf(ERROR_CODE, at + 1)) {
+    let i = at + ERROR_CODE.length
+    while (bytes[i] === 0x20) i++
+    if (bytes[i] >= 0x30 && bytes[i] <= 0x39) return true
+  }
+  return false
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 // Whether the report line bytes[start, end) says 200 (`"error_code":200`, spaces allowed after the colon).
 function reportOk(bytes: Buffer, start: number, end: number): boolean {

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http'
 import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import { after, before, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { LeanConnection } from '../../../bench/lib/lean-http.ts'
+import { encodeRequest, LeanConnection } from '../../../bench/lib/lean-http.ts'
 
 let server: Server
 let origin: string
@@ -30,6 +30,14 @@ before(async () => {
         }
         response.end()
       })()
+    } else if (url === '/echo') {
+      // The request's method, content-type and body, as the server parsed them.
+      const parts: Buffer[] = []
+      request.on('data', (part: Buffer) => parts.push(part))
+      request.on('end', () => {
+        const text = `${request.method} ${request.headers['content-type']} ${Buffer.concat(parts).toString()}`
+        response.writeHead(200, { 'content-length': Buffer.byteLength(text) }).end(text)
+      })
     } else if (url === '/chunked') {
       response.writeHead(200)
       response.write('no length')
@@ -61,6 +69,25 @@ test('answers arriving in pieces, empty ones, large ones and errors, all on one 
     const missing = await client.get('/nothing', 'text/plain')
     assert.equal(missing.status, 404)
     assert.equal(missing.body.toString(), 'not found')
+    assert.equal(connections - before, 1)
+  } finally {
+    client.close()
+  }
+})
+
+test('requests encoded ahead, with a body, sent again and again on one connection', async () => {
+  const before = connections
+  const client = await LeanConnection.open(origin)
+  try {
+    const headers = { 'content-type': 'application/vnd.kafka.binary.v2+json' }
+    const post = encodeRequest('POST', origin, '/echo', headers, '{"records":[{"value":"aGk="}]}')
+    for (let i = 0; i < 3; i++) {
+      const answer = await client.send(post)
+      assert.equal(answer.status, 200)
+      assert.equal(answer.body.toString(), 'POST application/vnd.kafka.binary.v2+json {"records":[{"value":"aGk="}]}')
+    }
+    const get = await client.send(encodeRequest('GET', origin, '/nothing', {}))
+    assert.equal(get.status, 404)
     assert.equal(connections - before, 1)
   } finally {
     client.close()
