@@ -47,10 +47,27 @@ function parseAccept(header: string): Range[] {
   return ranges
 }
 
+// Answers of negotiate per offer list (routes keep theirs for good), per Accept header: clients send few distinct
+// ones, and parsing the header cost every request more than the rest of content negotiation. Bounded: a list's
+// answers are dropped when it holds too many.
+const answers = new WeakMap<readonly Offer[], Map<string, string | undefined>>()
+const maxAnswers = 256
+
 // The offer the client accepts best (client q × server qs, ties broken by offer order), or undefined (→ 406).
 export function negotiate(accept: string | undefined, offers: readonly Offer[]): string | undefined {
   if (offers.length === 0) return undefined
-  if (!accept || accept.trim() === '') return offers[0].type
+  if (!accept) return offers[0].type
+  let known = answers.get(offers)
+  if (known?.has(accept)) return known.get(accept)
+  if (!known) answers.set(offers, (known = new Map<string, string | undefined>()))
+  else if (known.size >= maxAnswers) known.clear()
+  const answer = choose(accept, offers)
+  known.set(accept, answer)
+  return answer
+}
+
+function choose(accept: string, offers: readonly Offer[]): string | undefined {
+  if (accept.trim() === '') return offers[0].type
   const ranges = parseAccept(accept)
   let best: string | undefined
   let bestScore = 0

@@ -32,3 +32,16 @@ test('essence strips parameters and case', () => {
   assert.equal(essence('Application/JSON; charset=UTF-8'), 'application/json')
   assert.equal(essence(undefined), '')
 })
+
+test('answers are kept per offer list: the same header gets each list its own answer, again and again', () => {
+  const json = [{ type: mediaTypes.json }]
+  for (let i = 0; i < 3; i++) {
+    assert.equal(negotiate('application/json', json), mediaTypes.json)
+    assert.equal(negotiate('application/json', v2), undefined)
+    assert.equal(negotiate('*/*', records), mediaTypes.binaryV2)
+    assert.equal(negotiate('*/*', v2), mediaTypes.v2)
+  }
+  // Many distinct headers: the bounded store starts over and answers stay right.
+  for (let i = 0; i < 600; i++) assert.equal(negotiate(`application/json;x=${i}`, json), mediaTypes.json)
+  assert.equal(negotiate('text/plain', json), undefined)
+})
