@@ -20,6 +20,8 @@ declare module 'fastify' {
     // Whether the JSON body's text has a backslash; without one, every string in it is written back to JSON as
     // its characters in quotes (serde/embedded.ts encodeJson).
     bodyHasEscapes: boolean
+    // Bytes this request holds in the produce in-flight budget (plugins/admission.ts), until it is answered.
+    admittedBytes: number
   }
   interface FastifyInstance {
     services: Services

@@ -5,12 +5,12 @@ import { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { type ByteBudget } from '../../util/byte-budget.ts'
-
-const held = new WeakMap<FastifyRequest, number>()
+import { addRouteHook } from './route-hook.ts'
 
 export function installAdmission(app: FastifyInstance, budget: ByteBudget, bodyLimit: number): void {
-  app.addHook('onRequest', (request, _reply, done) => {
-    if (!request.routeOptions.config.admit) return done()
+  app.decorateRequest('admittedBytes', 0)
+  addRouteHook(app, ({ admit }) => (admit ? admitBody : undefined))
+  function admitBody(request: FastifyRequest, _reply: unknown, done: (error?: Error) => void): void {
     const length = Number(request.headers['content-length'])
     const bytes = Number.isFinite(length) && length >= 0 ? length : bodyLimit
     if (!budget.tryAcquire(bytes)) {
@@ -21,13 +21,13 @@ export function installAdmission(app: FastifyInstance, budget: ByteBudget, bodyL
       )
       return
     }
-    held.set(request, bytes)
+    request.admittedBytes = bytes
     done()
-  })
+  }
   const release = (request: FastifyRequest) => {
-    const bytes = held.get(request)
-    if (bytes === undefined) return
-    held.delete(request)
+    const bytes = request.admittedBytes
+    if (bytes === 0) return
+    request.admittedBytes = 0
     budget.release(bytes)
   }
   app.addHook('onResponse', (request, _reply, done) => {

@@ -5,6 +5,7 @@ import { errors } from '../../errors/codes.ts'
 import { RestError } from '../../errors/rest-error.ts'
 import { essence, jsonBodyTypes, negotiate, setJsonType } from '../media.ts'
 import { parseExact } from '../../serde/exact-json.ts'
+import { addRouteHook } from './route-hook.ts'
 
 const invalidJson = errorCodes.FST_ERR_CTP_INVALID_JSON_BODY
 
@@ -32,24 +33,26 @@ export function installMediaTypes(app: FastifyInstance): void {
   })
 
   app.decorateRequest('negotiatedType', '')
-  app.addHook('onRequest', (request, reply, done) => {
-    const { consumes, produces } = request.routeOptions.config
-    const hasBody =
-      request.headers['transfer-encoding'] !== undefined ||
-      (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0')
-    if (consumes && hasBody && !consumes.includes(essence(request.headers['content-type']))) {
-      done(new RestError(errors.unsupportedMediaType))
-      return
-    }
-    if (produces) {
-      const chosen = negotiate(request.headers.accept, produces)
-      if (chosen === undefined) {
-        void reply.code(406).send()
+  addRouteHook(app, ({ consumes, produces }) => {
+    if (!consumes && !produces) return undefined
+    return (request, reply, done) => {
+      const hasBody =
+        request.headers['transfer-encoding'] !== undefined ||
+        (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0')
+      if (consumes && hasBody && !consumes.includes(essence(request.headers['content-type']))) {
+        done(new RestError(errors.unsupportedMediaType))
         return
       }
-      setJsonType(reply, chosen)
-      request.negotiatedType = chosen
+      if (produces) {
+        const chosen = negotiate(request.headers.accept, produces)
+        if (chosen === undefined) {
+          void reply.code(406).send()
+          return
+        }
+        setJsonType(reply, chosen)
+        request.negotiatedType = chosen
+      }
+      done()
     }
-    done()
   })
 }
