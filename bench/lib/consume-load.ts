@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Client } from 'undici'
 import { type LoadResult, Meter, type WindowSpec } from './measure.ts'
 import { OffsetCheck } from './offset-check.ts'
-import { LeanConnection } from './lean-http.ts'
+import { encodeRequest, LeanConnection } from './lean-http.ts'
 import { scanRecords } from './records-scan.ts'
 import { serveJob } from './processes.ts'
 
@@ -214,7 +214,7 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
     const accept = recordsType[job.format]
     const query = `timeout=${job.pollTimeoutMs}&max_bytes=${job.maxBytes}`
     const poll = async (instance: Instance, assigned: number[]): Promise<void> => {
-      const path = `${instance.path}/records?${query}`
+      const request = encodeRequest('GET', job.origin, `${instance.path}/records?${query}`, { accept })
       let lean: LeanConnection | undefined
       const ended = new Set<number>()
       let rewound = false
@@ -230,7 +230,7 @@ async function runConsume(job: ConsumeJob, announce: (start: number, end: number
             began = performance.now()
           }
           lean ??= await LeanConnection.open(job.origin, job.maxBytes * 2)
-          const response = await lean.get(path, accept)
+          const response = await lean.send(request)
           const bytes = response.body
           const done = performance.now()
           if (response.status !== 200) {

@@ -35,7 +35,6 @@ export function encodeRequest(
 
 export class LeanConnection {
   readonly #socket: Socket
-  readonly #host: string
   #head = Buffer.allocUnsafe(4096)
   #headLength = 0
   #body: Buffer
@@ -45,9 +44,8 @@ export class LeanConnection {
   #waiting: { resolve: (answer: LeanAnswer) => void; reject: (error: Error) => void } | undefined
   #failure: Error | undefined
 
-  private constructor(socket: Socket, host: string, bodyCapacity: number) {
+  private constructor(socket: Socket, bodyCapacity: number) {
     this.#socket = socket
-    this.#host = host
     this.#body = Buffer.allocUnsafe(bodyCapacity)
   }
 
@@ -68,7 +66,7 @@ export class LeanConnection {
           }
         }
       })
-      const opened = new LeanConnection(socket, url.host, bodyCapacity)
+      const opened = new LeanConnection(socket, bodyCapacity)
       read = (buffer, n) => opened.#read(buffer, n)
       socket.setTimeout(120_000, () => socket.destroy(new Error('no answer within 120 s')))
       socket.once('connect', () => resolve(opened))
@@ -80,12 +78,8 @@ export class LeanConnection {
     })
   }
 
-  get(path: string, accept: string): Promise<LeanAnswer> {
-    return this.send(`GET ${path} HTTP/1.1\r\nhost: ${this.#host}\r\naccept: ${accept}\r\n\r\n`)
-  }
-
   /** Writes one whole request (head and body, see encodeRequest) and resolves with its answer. */
-  send(request: Buffer | string): Promise<LeanAnswer> {
+  send(request: Buffer): Promise<LeanAnswer> {
     if (this.#failure) return Promise.reject(this.#failure)
     if (this.#waiting) return Promise.reject(new Error('one request at a time'))
     this.#headLength = 0
@@ -93,8 +87,7 @@ export class LeanConnection {
     this.#expected = -1
     return new Promise((resolve, reject) => {
       this.#waiting = { resolve, reject }
-      if (typeof request === 'string') this.#socket.write(request, 'latin1')
-      else this.#socket.write(request)
+      this.#socket.write(request)
     })
   }
 

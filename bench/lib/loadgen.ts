@@ -1,6 +1,6 @@
 // The HTTP load generator, run as its own process (forked by runJob) so the proxy's CPU is its own.
-//   http:   N keep-alive connections (lean-http.ts, requests encoded ahead); each sends its next request when the previous
-//           response arrived (closed loop), or, with `rate`, at fixed intended times (open loop: latency is taken
+//   http:   N keep-alive connections (lean-http.ts, requests encoded ahead); each sends its next request when
+//           the previous response arrived (closed loop), or, with `rate`, at fixed intended times (open loop: latency is taken
 //           from the intended send time, so a slow response also counts against the requests queued behind it).
 //   stream: N connections with ONE long-lived POST each whose body is a stream of concatenated JSON records and
 //           whose response is a stream of delivery reports separated by \r\n (v3 streaming produce); at most
@@ -89,9 +89,9 @@ async function runHttp(job: HttpJob, announce: (start: number, end: number) => v
         const { status, body } = await connections[c].send(requests[next++ % requests.length])
         const done = performance.now()
         if (status !== 200) meter.fail(done, `HTTP ${status}: ${body.toString('utf8', 0, 300)}`)
-        else if (job.checkOffsets && anyErrorCode(body))
-          meter.fail(done, `record error: ${body.toString('utf8', 0, 300)}`) // prettier-ignore
-        else {
+        else if (job.checkOffsets && anyErrorCode(body)) {
+          meter.fail(done, `record error: ${body.toString('utf8', 0, 300)}`)
+        } else {
           meter.ok(began, done, records, bytes)
           if (interval > 0) meter.answered(began, sent, done)
         }
@@ -113,11 +113,17 @@ async function runHttp(job: HttpJob, announce: (start: number, end: number) => v
 
 const ERROR_CODE = Buffer.from('"error_code":')
 
+// Where the value of the "error_code" key found at `at` starts (spaces after the colon skipped).
+function codeValue(bytes: Buffer, at: number): number {
+  let i = at + ERROR_CODE.length
+  while (bytes[i] === 0x20) i++
+  return i
+}
+
 // Whether a v2 produce answer has a record whose "error_code" is a number (successes have null).
 function anyErrorCode(bytes: Buffer): boolean {
   for (let at = bytes.indexOf(ERROR_CODE); at >= 0; at = bytes.indexOf(ERROR_CODE, at + 1)) {
-    let i = at + ERROR_CODE.length
-    while (bytes[i] === 0x20) i++
+    const i = codeValue(bytes, at)
     if (bytes[i] >= 0x30 && bytes[i] <= 0x39) return true
   }
   return false
@@ -129,8 +135,7 @@ function anyErrorCode(bytes: Buffer): boolean {
 function reportOk(bytes: Buffer, start: number, end: number): boolean {
   const at = bytes.indexOf(ERROR_CODE, start)
   if (at < 0 || at >= end) return false
-  let i = at + ERROR_CODE.length
-  while (bytes[i] === 0x20) i++
+  const i = codeValue(bytes, at)
   return (
     bytes[i] === 0x32 && bytes[i + 1] === 0x30 && bytes[i + 2] === 0x30 && (bytes[i + 3] < 0x30 || bytes[i + 3] > 0x39)
   )
