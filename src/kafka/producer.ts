@@ -14,6 +14,8 @@ import { type PackedRecord, packedSize } from './record-pack.ts'
 
 interface Pending extends PackedRecord {
   done: (result: RecordResult) => void
+  // Its packedSize.
+  packed: number
 }
 
 // At most this many sends in flight: Kafka keeps sequence state for 5 in-flight batches per partition of an
@@ -29,7 +31,6 @@ export class ProducePipeline {
   readonly #thread: ProducerThread
   readonly #tuning: ProducerTuningSettings
   #pending: Pending[] = []
-  #pendingBytes = 0
   #packedBytes = 0
   #inFlight = 0
   #timer: NodeJS.Timeout | undefined
@@ -141,11 +142,12 @@ export class ProducePipeline {
       value: record.value,
       headers,
       timestamp: record.timestamp ?? Date.now(),
-      done
+      done,
+      packed: 0
     }
+    pending.packed = packedSize(pending)
     this.#pending.push(pending)
-    this.#pendingBytes += size
-    this.#packedBytes += packedSize(pending)
+    this.#packedBytes += pending.packed
     this.#schedule()
   }
 
@@ -164,7 +166,7 @@ export class ProducePipeline {
 
   #schedule(): void {
     if (this.#inFlight >= maxInFlight) return // the completing send flushes
-    if (this.#pendingBytes >= this.#tuning.batchBytes) {
+    if (this.#packedBytes >= this.#tuning.batchBytes) {
       this.#flush()
       return
     }
@@ -182,11 +184,7 @@ export class ProducePipeline {
     this.#timer = undefined
     this.#immediate = undefined
     if (this.#pending.length === 0 || this.#inFlight >= maxInFlight) return
-    const batch = this.#pending
-    const bytes = this.#packedBytes
-    this.#pending = []
-    this.#pendingBytes = 0
-    this.#packedBytes = 0
+    const { batch, bytes } = this.#take()
     // A new batch moves null-key records of these topics to a new partition (Java's sticky partitioner).
     const pool = this.#busy.length
     const producers = new Set<number>()
@@ -209,6 +207,28 @@ export class ProducePipeline {
         if (this.#pending.length > 0) this.#schedule()
       })
       .catch(() => {})
+    if (this.#pending.length > 0) this.#schedule()
+  }
+
+  // The records of the next send: all pending, or, when more than max.request.size has piled up while sends
+  // were in flight, the oldest that fit in it (the rest go in the next send). All null-key records of a topic in
+  // a send go to one partition, as one batch, and a broker refuses a batch larger than its message.max.bytes
+  // (1 MiB by default, as max.request.size).
+  #take(): { batch: Pending[]; bytes: number } {
+    const pending = this.#pending
+    const limit = this.#tuning.maxRequestBytes
+    if (this.#packedBytes <= limit) {
+      const bytes = this.#packedBytes
+      this.#pending = []
+      this.#packedBytes = 0
+      return { batch: pending, bytes }
+    }
+    let n = 0
+    let bytes = 0
+    for (; n < pending.length && (n === 0 || bytes + pending[n].packed <= limit); n++) bytes += pending[n].packed
+    this.#pending = pending.slice(n)
+    this.#packedBytes -= bytes
+    return { batch: pending.slice(0, n), bytes }
   }
 
   async close(): Promise<void> {

@@ -229,3 +229,24 @@ test('concurrent requests to one partition: every record acknowledged once, offs
   assert.equal(messages.length, requests * perRequest)
   for (const m of messages) assert.equal(BigInt(offsets.get(m.value.toString())!), m.offset)
 })
+
+test('a request larger than max.request.size leaves in several sends, each within a default broker batch limit', async t => {
+  // The topic takes batches up to Kafka's default message.max.bytes (the test broker's own limit is larger).
+  const topic = await createTopic(t, { configs: { 'max.message.bytes': '1048588' } })
+  const app = await startProxy(t)
+  // 11 records of 100 KiB: more than 1 MiB, all for the one partition.
+  const values = Array.from({ length: 11 }, (_, i) => Buffer.alloc(100 * 1024, 97 + i))
+  const res = await post(app, `/topics/${topic}`, BINARY, {
+    records: values.map(v => ({ value: v.toString('base64') }))
+  })
+  assert.equal(res.statusCode, 200)
+  assert.deepEqual(
+    res.json().offsets,
+    values.map((_, i) => ({ partition: 0, offset: i, error_code: null, error: null }))
+  )
+  const messages = await consumeAll(topic, 11)
+  assert.deepEqual(
+    messages.map(m => [m.offset, m.value.equals(values[Number(m.offset)])]),
+    values.map((_, i) => [BigInt(i), true])
+  )
+})
