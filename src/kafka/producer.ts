@@ -21,8 +21,12 @@ interface Pending extends PackedRecord {
 // At most this many sends in flight: Kafka keeps sequence state for 5 in-flight batches per partition of an
 // idempotent producer, and every send may touch every partition.
 const maxInFlight = 5
+// With no send in flight, a send leaves once this much is pending (batch.size if smaller) rather than at the end
+// of the event loop's turn: parsing a v3 stream's burst of records takes a millisecond or more, through which
+// Kafka would otherwise idle.
+const idleBatchBytes = 128 * 1024
 const countsTtlMs = 5000
-// Rough per-record overhead in a record batch, for the batch size and max.request.size checks.
+// Rough per-record overhead in a record batch, for the max.request.size check of each record.
 const recordOverhead = 70
 // The producer thread bounds each send by delivery.timeout.ms; this much more is its last chance to answer.
 const threadGraceMs = 5000
@@ -30,6 +34,7 @@ const threadGraceMs = 5000
 export class ProducePipeline {
   readonly #thread: ProducerThread
   readonly #tuning: ProducerTuningSettings
+  readonly #idleBatchBytes: number
   #pending: Pending[] = []
   #packedBytes = 0
   #inFlight = 0
@@ -46,6 +51,7 @@ export class ProducePipeline {
 
   constructor(settings: KafkaClientSettings, tuning: ProducerTuningSettings) {
     this.#tuning = tuning
+    this.#idleBatchBytes = Math.min(idleBatchBytes, tuning.batchBytes)
     this.#busy = new Array<number>(Math.max(1, tuning.poolSize)).fill(0)
     this.#thread = new ProducerThread(settings, tuning)
   }
@@ -166,7 +172,7 @@ export class ProducePipeline {
 
   #schedule(): void {
     if (this.#inFlight >= maxInFlight) return // the completing send flushes
-    if (this.#packedBytes >= this.#tuning.batchBytes) {
+    if (this.#packedBytes >= (this.#inFlight === 0 ? this.#idleBatchBytes : this.#tuning.batchBytes)) {
       this.#flush()
       return
     }
