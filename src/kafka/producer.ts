@@ -21,10 +21,10 @@ interface Pending extends PackedRecord {
 // At most this many sends in flight: Kafka keeps sequence state for 5 in-flight batches per partition of an
 // idempotent producer, and every send may touch every partition.
 const maxInFlight = 5
-// With no send in flight, a send leaves once this much is pending (batch.size if smaller) rather than at the end
-// of the event loop's turn: parsing a v3 stream's burst of records takes a millisecond or more, through which
-// Kafka would otherwise idle.
-const idleBatchBytes = 128 * 1024
+// With at most one send in flight, a send leaves once this much is pending (batch.size if smaller) rather than at
+// the end of the event loop's turn: parsing a v3 stream's burst of records takes a millisecond or more, through
+// which Kafka would otherwise idle. (With more in flight, Kafka has work and bigger sends cost less per record.)
+const earlyBatchBytes = 128 * 1024
 const countsTtlMs = 5000
 // Rough per-record overhead in a record batch, for the max.request.size check of each record.
 const recordOverhead = 70
@@ -34,7 +34,7 @@ const threadGraceMs = 5000
 export class ProducePipeline {
   readonly #thread: ProducerThread
   readonly #tuning: ProducerTuningSettings
-  readonly #idleBatchBytes: number
+  readonly #earlyBatchBytes: number
   #pending: Pending[] = []
   #packedBytes = 0
   #inFlight = 0
@@ -51,7 +51,7 @@ export class ProducePipeline {
 
   constructor(settings: KafkaClientSettings, tuning: ProducerTuningSettings) {
     this.#tuning = tuning
-    this.#idleBatchBytes = Math.min(idleBatchBytes, tuning.batchBytes)
+    this.#earlyBatchBytes = Math.min(earlyBatchBytes, tuning.batchBytes)
     this.#busy = new Array<number>(Math.max(1, tuning.poolSize)).fill(0)
     this.#thread = new ProducerThread(settings, tuning)
   }
@@ -172,7 +172,7 @@ export class ProducePipeline {
 
   #schedule(): void {
     if (this.#inFlight >= maxInFlight) return // the completing send flushes
-    if (this.#packedBytes >= (this.#inFlight === 0 ? this.#idleBatchBytes : this.#tuning.batchBytes)) {
+    if (this.#packedBytes >= (this.#inFlight <= 1 ? this.#earlyBatchBytes : this.#tuning.batchBytes)) {
       this.#flush()
       return
     }

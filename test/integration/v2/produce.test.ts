@@ -234,9 +234,9 @@ test('a request larger than max.request.size leaves in several sends, each withi
   // The topic takes batches up to Kafka's default message.max.bytes (the test broker's own limit is larger).
   const topic = await createTopic(t, { configs: { 'max.message.bytes': '1048588' } })
   const app = await startProxy(t)
-  // 14 records of 100 KiB, all for the one partition: the first two leave at once (no send in flight), and the
-  // next 11 pass 1 MiB while that send is in flight.
-  const values = Array.from({ length: 14 }, (_, i) => Buffer.alloc(100 * 1024, 97 + i))
+  // 16 records of 100 KiB, all for the one partition: the first four leave in two early sends of 128 KiB, and
+  // the next 12 pass 1 MiB while those are in flight.
+  const values = Array.from({ length: 16 }, (_, i) => Buffer.alloc(100 * 1024, 97 + i))
   const res = await post(app, `/topics/${topic}`, BINARY, {
     records: values.map(v => ({ value: v.toString('base64') }))
   })
@@ -245,7 +245,7 @@ test('a request larger than max.request.size leaves in several sends, each withi
     res.json().offsets,
     values.map((_, i) => ({ partition: 0, offset: i, error_code: null, error: null }))
   )
-  const messages = await consumeAll(topic, 14)
+  const messages = await consumeAll(topic, 16)
   assert.deepEqual(
     messages.map(m => [m.offset, m.value.equals(values[Number(m.offset)])]),
     values.map((_, i) => [BigInt(i), true])
