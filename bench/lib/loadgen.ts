@@ -1,7 +1,8 @@
 // The HTTP load generator, run as its own process (forked by runJob) so the proxy's CPU is its own.
 //   http:   N keep-alive connections (lean-http.ts, requests encoded ahead); each sends its next request when
-//           the previous response arrived (closed loop), or, with `rate`, at fixed intended times (open loop: latency is taken
-//           from the intended send time, so a slow response also counts against the requests queued behind it).
+//           the previous response arrived (closed loop), or, with `rate`, at fixed intended times (open loop:
+//           latency is taken from the intended send time, so a slow response also counts against the requests
+//           queued behind it).
 //   stream: N connections with ONE long-lived POST each whose body is a stream of concatenated JSON records and
 //           whose response is a stream of delivery reports separated by \r\n (v3 streaming produce); at most
 //           `maxOutstanding` records per connection wait for their report.

@@ -232,9 +232,8 @@ export class ProducePipeline {
     let n = 0
     let bytes = 0
     for (; n < pending.length && (n === 0 || bytes + pending[n].packed <= limit); n++) bytes += pending[n].packed
-    this.#pending = pending.slice(n)
     this.#packedBytes -= bytes
-    return { batch: pending.slice(0, n), bytes }
+    return { batch: pending.splice(0, n), bytes }
   }
 
   async close(): Promise<void> {
