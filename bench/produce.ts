@@ -31,10 +31,12 @@ const loadgenModule = join(import.meta.dirname, 'lib', 'loadgen.ts')
 const referenceModule = join(import.meta.dirname, 'lib', 'reference.ts')
 
 const scenarioIds = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const
+// Rows of a scenario that --only can also name alone.
+const parts = ['d1', 'd4'] as const
 
 const usage = `usage: npm run bench -- produce [options]
 
-Scenarios: a raw producer, b v2 json, c v2 single records, d v3 streaming, e empty route,
+Scenarios: a raw producer, b v2 json, c v2 single records, d v3 streaming (d1, d4: one of its rows), e empty route,
 f v2 json vs avro documents, g v3 streaming json vs avro documents (f, g start a Schema Registry).
 
 ${commonUsage}
@@ -49,6 +51,7 @@ function parseOptions(args: string[]): Options | undefined {
   const parsed = parseBenchArgs(args, {
     usage,
     scenarioIds,
+    parts,
     partitions: 6,
     extra: {
       'broker-warmup': { type: 'string', default: '30' },
@@ -305,8 +308,9 @@ export function main(args: string[]): Promise<number> {
     const pair = async (size: number) => {
       if (options.paired) await measured(rowBase('a', size), () => reference(run, size))
     }
+    const wanted = (id: string) => options.only.has(id) || (id === 'd' && parts.some(part => options.only.has(part)))
     for (const id of scenarioIds) {
-      if (!options.only.has(id)) continue
+      if (!wanted(id)) continue
       for (const size of id === 'e' ? [null] : options.sizes) {
         const valueBytes = size ?? 0
         switch (id) {
@@ -326,6 +330,7 @@ export function main(args: string[]): Promise<number> {
           }
           case 'd':
             for (const connections of [1, 4]) {
+              if (!options.only.has('d') && !options.only.has(`d${connections}`)) continue
               await pair(valueBytes)
               const row = await measured(rowBase(`d${connections}`, size), () => v3Stream(run, valueBytes, connections))
               if (!row || row.note?.startsWith('skipped')) break

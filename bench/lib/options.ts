@@ -36,7 +36,7 @@ export const list = (name: string, text: string, min: number, max: number): numb
  */
 export function parseBenchArgs(
   args: string[],
-  config: { usage: string; scenarioIds: readonly string[]; partitions: number; extra?: Spec }
+  config: { usage: string; scenarioIds: readonly string[]; parts?: readonly string[]; partitions: number; extra?: Spec }
 ): { options: Options; values: Record<string, string | boolean | undefined> } | undefined {
   const { values } = parseArgs({
     args,
@@ -64,8 +64,10 @@ export function parseBenchArgs(
     .split(',')
     .map(s => s.trim().toLowerCase())
   for (const id of only) {
-    if (!config.scenarioIds.includes(id))
-      throw new Error(`--only: unknown scenario "${id}" (known: ${config.scenarioIds.join(',')})`)
+    if (!config.scenarioIds.includes(id) && !config.parts?.includes(id))
+      throw new Error(
+        `--only: unknown scenario "${id}" (known: ${[...config.scenarioIds, ...(config.parts ?? [])].join(',')})`
+      )
   }
   return {
     values: all,
