@@ -31,6 +31,14 @@ const loadgenModule = join(import.meta.dirname, 'lib', 'loadgen.ts')
 const referenceModule = join(import.meta.dirname, 'lib', 'reference.ts')
 
 const scenarioIds = ['a', 'b', 'c', 'd', 'e', 'f', 'g'] as const
+// The reference keeps this many sends of this many records in flight.
+const referenceSendRecords = 100
+const referenceSends = 16
+// Each d connection keeps as many records outstanding as a keeps in flight: d and a are both closed loops, whose
+// records/s is the records they keep going divided by a record's latency, so a ratio of the two measures the
+// proxy only when they keep as many going (with 1000, d1's ratio could not pass 1000/1600 = 62.5 % unless a
+// record through the proxy took less time than one sent by the raw client).
+const defaultStreamWindow = referenceSendRecords * referenceSends
 // Rows of a scenario that --only can also name alone.
 const parts = ['d1', 'd4'] as const
 
@@ -44,7 +52,7 @@ ${commonUsage}
   --broker-warmup <s>  produce to a scratch topic first so the broker's JIT is warm (default 30; 0: skip)
   --paired             measure a again right before every other row; each ratio is to that adjacent a (a
                        shared, noisy machine drifts over a run: pairing keeps it out of the ratios)
-  --stream-window <n>  records each d connection keeps outstanding (default 1000; a keeps 1600 in flight)
+  --stream-window <n>  records each d connection keeps outstanding (default 1600: as many as a keeps in flight)
 ${commonTail}`
 
 function parseOptions(args: string[]): Options | undefined {
@@ -56,7 +64,7 @@ function parseOptions(args: string[]): Options | undefined {
     extra: {
       'broker-warmup': { type: 'string', default: '30' },
       paired: { type: 'boolean', default: false },
-      'stream-window': { type: 'string', default: '1000' }
+      'stream-window': { type: 'string', default: String(defaultStreamWindow) }
     }
   })
   if (!parsed) return undefined
@@ -68,7 +76,7 @@ function parseOptions(args: string[]): Options | undefined {
 async function reference(run: Run, valueBytes: number): Promise<Row> {
   const base = {
     scenario: 'a',
-    description: 'Producer, 100 rec/send, 16 sends in flight',
+    description: `Producer, ${referenceSendRecords} rec/send, ${referenceSends} sends in flight`,
     valueBytes,
     connections: 1,
     latencyOf: 'send' as const
@@ -79,8 +87,8 @@ async function reference(run: Run, valueBytes: number): Promise<Row> {
       topic,
       partitions: run.options.partitions,
       valueBytes,
-      batchRecords: 100,
-      inFlight: 16,
+      batchRecords: referenceSendRecords,
+      inFlight: referenceSends,
       window: run.options.window
     }
     return toRow(base, await measure(referenceModule, job, run), null, run)
@@ -97,8 +105,8 @@ async function warmBroker(run: Run): Promise<void> {
       topic,
       partitions: run.options.partitions,
       valueBytes: 512,
-      batchRecords: 100,
-      inFlight: 16,
+      batchRecords: referenceSendRecords,
+      inFlight: referenceSends,
       window: { warmupMs: 0, durationMs: run.options.brokerWarmupMs, drainMs: 10_000 }
     }
     await runJob<LoadResult>(referenceModule, job, { timeoutMs: run.options.brokerWarmupMs + 70_000 })
@@ -201,7 +209,7 @@ async function v3Stream(
   kind: 'binary' | 'json' | 'avro' = 'binary'
 ): Promise<Row> {
   const conns = `${connections} conn${connections > 1 ? 's' : ''}`
-  const window = run.options.streamWindow ?? 1000
+  const window = run.options.streamWindow ?? defaultStreamWindow
   const base = {
     ...(kind === 'binary'
       ? { scenario: `d${connections}`, description: `v3 streaming, ${conns}, ≤${window} rec outstanding/conn` }
